@@ -1,0 +1,593 @@
+//! One file's analysis: parse, one visit of the syntax tree, dispatch to every
+//! enabled rule, attach justifications.
+//!
+//! [`analyze`] is a pure function from (source text, module path, config) to
+//! (findings, summary): no I/O, no global state, so its results can be cached
+//! by content hash and whole-workspace passes can work on summaries alone.
+
+use proc_macro2::Span as TokenSpan;
+use syn::punctuated::Punctuated;
+use syn::spanned::Spanned;
+use syn::visit::{self, Visit};
+use syn::{Attribute, Expr, ImplItem, Item, Lit, Meta, Stmt, Token, TraitItem};
+
+use crate::config::Config;
+use crate::diagnostic::{Finding, Pos, Span};
+use crate::justify::Justifications;
+use crate::macros::{self, Piece};
+use crate::rules::{self, MacroCall, ParseError, Rule};
+use crate::source;
+use crate::span;
+
+/// Files nesting deeper than this are refused before parsing: the parser and
+/// the visitor recurse once per level.
+pub const MAX_DEPTH: u32 = 4_000;
+/// The same bound for unbroken chains of operators and method calls.
+pub const MAX_CHAIN: u32 = 20_000;
+
+/// What the checker needs to know about a file besides its text.
+#[derive(Clone, Copy, Debug)]
+pub struct FileContext<'a> {
+    /// The module path of the file, `my_crate::a::b`.
+    pub module_path: &'a str,
+    /// The whole file is test code (a test target, or reached through `#[cfg(test)] mod`).
+    pub in_test: bool,
+}
+
+/// The result of checking one file.
+#[derive(Debug, Default)]
+pub struct FileAnalysis {
+    pub findings: Vec<Finding>,
+    pub summary: FileSummary,
+}
+
+/// What whole-workspace passes need to know about a file, without its tree.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct FileSummary {
+    /// `mod name;` declarations whose files must be found and checked.
+    pub mods: Vec<ModDecl>,
+}
+
+/// A `mod name;` declaration (a module whose body is in another file).
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct ModDecl {
+    pub name: String,
+    /// The value of its `#[path = "..."]` attribute.
+    pub path_attr: Option<String>,
+    /// The inline modules (`mod a { mod b { mod name; } }`) it sits in, outermost first.
+    pub inline: Vec<InlineMod>,
+    /// It is test code (`#[cfg(test)]`, or inside test code).
+    pub is_test: bool,
+    /// The `mod` item, for a finding when its file is missing.
+    pub span: Span,
+}
+
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct InlineMod {
+    pub name: String,
+    pub path_attr: Option<String>,
+}
+
+/// A site a rule reported, before justification and configuration apply.
+struct RawSite {
+    rule: &'static str,
+    span: Span,
+    message: String,
+    help: Option<String>,
+}
+
+/// What a rule gets to report a site, and the little context it may need.
+pub struct Emit<'a> {
+    rule: &'static str,
+    in_test: bool,
+    out: &'a mut Vec<RawSite>,
+}
+
+impl Emit<'_> {
+    /// Reports a panic site.
+    pub fn site(&mut self, span: Span, message: impl Into<String>, help: Option<&str>) {
+        self.out.push(RawSite {
+            rule: self.rule,
+            span,
+            message: message.into(),
+            help: help.map(str::to_owned),
+        });
+    }
+
+    /// The site is in test code (checked because of `--include-tests`).
+    pub fn in_test(&self) -> bool {
+        self.in_test
+    }
+}
+
+/// Checks one file. `text` is the file's text without a byte-order mark.
+pub fn analyze(text: &str, cx: &FileContext<'_>, config: &Config) -> FileAnalysis {
+    let scan = source::scan(text);
+    if scan.max_depth > MAX_DEPTH || scan.max_chain > MAX_CHAIN {
+        let levels = scan.max_depth.max(scan.max_chain);
+        return FileAnalysis {
+            findings: vec![ParseError::finding(
+                Span::point(Pos::START),
+                format!("file nests too deeply to check ({levels} levels; the limit is {MAX_DEPTH} brackets or {MAX_CHAIN} chained operators)"),
+                Some("split the expression; generated code can be excluded with `scope.exclude`"),
+            )],
+            summary: FileSummary::default(),
+        };
+    }
+    let file = match syn::parse_file(text) {
+        Ok(file) => file,
+        Err(e) => {
+            let start = span::pos(e.span().start());
+            let start = if start.line == 0 { Pos::START } else { start };
+            return FileAnalysis {
+                findings: vec![ParseError::finding(
+                    Span::point(start),
+                    format!("file does not parse: {e}"),
+                    Some("fix the syntax error; `cargo check` shows it too"),
+                )],
+                summary: FileSummary::default(),
+            };
+        }
+    };
+
+    let enabled: Vec<&'static dyn Rule> = rules::ALL
+        .iter()
+        .copied()
+        .filter(|r| config.severity(r.id()).is_some())
+        .collect();
+    let mut checker = Checker {
+        rules: &enabled,
+        config,
+        justifications: Justifications::collect(&scan, &config.markers),
+        pending: Vec::new(),
+        findings: Vec::new(),
+        summary: FileSummary::default(),
+        in_test: cx.in_test,
+        in_const: false,
+        runtime_statics: false,
+        anchors: Vec::new(),
+        module: cx.module_path.to_owned(),
+        layer: config.layer_of(cx.module_path).map(|l| l.name.clone()),
+        inline: Vec::new(),
+        skipped: Vec::new(),
+    };
+    checker.visit_file(&file);
+
+    let Checker {
+        mut findings,
+        justifications,
+        summary,
+        skipped,
+        ..
+    } = checker;
+    if let Some(severity) = config.severity("unused-justification") {
+        let in_skipped = |line: u32| skipped.iter().any(|&(a, b)| a <= line && line <= b);
+        findings.extend(justifications.unused(severity, in_skipped));
+    }
+    FileAnalysis { findings, summary }
+}
+
+struct Checker<'a> {
+    rules: &'a [&'static dyn Rule],
+    config: &'a Config,
+    justifications: Justifications,
+    pending: Vec<RawSite>,
+    findings: Vec<Finding>,
+    summary: FileSummary,
+    /// Inside test code that is being checked (`--include-tests`).
+    in_test: bool,
+    /// Inside a compile-time initialiser: nothing here runs at run time.
+    in_const: bool,
+    /// Inside `thread_local!`, whose `static` initialisers run at run time.
+    runtime_statics: bool,
+    /// Start lines of the enclosing items, statements, arms and fields.
+    anchors: Vec<u32>,
+    module: String,
+    layer: Option<String>,
+    inline: Vec<InlineMod>,
+    /// Line ranges of test code that was skipped.
+    skipped: Vec<(u32, u32)>,
+}
+
+impl Checker<'_> {
+    /// Offers a node to every enabled rule and records what they report.
+    fn dispatch(&mut self, offer: impl Fn(&dyn Rule, &mut Emit<'_>)) {
+        if self.in_const {
+            return;
+        }
+        for &rule in self.rules {
+            let mut emit = Emit {
+                rule: rule.id(),
+                in_test: self.in_test,
+                out: &mut self.pending,
+            };
+            offer(rule, &mut emit);
+        }
+        for site in std::mem::take(&mut self.pending) {
+            let Some(severity) = self.config.severity(site.rule) else {
+                continue;
+            };
+            let accepts = self.config.accepts_justification(site.rule);
+            let justification = self.justifications.justify(
+                site.rule,
+                site.span.start.line,
+                &self.anchors,
+                accepts,
+            );
+            self.findings.push(Finding {
+                rule: site.rule,
+                severity,
+                message: site.message,
+                help: site.help,
+                span: site.span,
+                layer: self.layer.clone(),
+                justification,
+            });
+        }
+    }
+
+    /// Visits a node that starts on `anchor` and may be test code. Test code is
+    /// skipped (and remembered, so comments in it are left alone) unless tests
+    /// are in scope.
+    fn enter(
+        &mut self,
+        attrs: &[Attribute],
+        anchor: Option<TokenSpan>,
+        whole: impl FnOnce() -> TokenSpan,
+        visit: impl FnOnce(&mut Self),
+    ) {
+        let is_test = is_test_code(attrs);
+        if is_test && !self.in_test && !self.config.include_tests {
+            let whole = whole();
+            let (start, end) = (whole.start().line, whole.end().line);
+            self.skipped.push((
+                u32::try_from(start).unwrap_or(0),
+                u32::try_from(end).unwrap_or(u32::MAX),
+            ));
+            return;
+        }
+        let was_test = self.in_test;
+        self.in_test |= is_test;
+        let pushed = anchor.map(|a| self.anchors.push(span::pos(a.start()).line));
+        visit(self);
+        if pushed.is_some() {
+            self.anchors.pop();
+        }
+        self.in_test = was_test;
+    }
+
+    /// Visits a compile-time (or, with `false`, a run-time) context.
+    fn in_const_context(&mut self, is_const: bool, visit: impl FnOnce(&mut Self)) {
+        let was = self.in_const;
+        self.in_const = is_const;
+        visit(self);
+        self.in_const = was;
+    }
+
+    fn visit_pieces(&mut self, pieces: Vec<Piece>) {
+        for piece in pieces {
+            match piece {
+                Piece::Expr(e) => self.visit_expr(&e),
+                Piece::Stmt(s) => self.visit_stmt(&s),
+                Piece::Arm(a) => self.visit_arm(&a),
+            }
+        }
+    }
+}
+
+impl<'ast> Visit<'ast> for Checker<'_> {
+    fn visit_item(&mut self, item: &'ast Item) {
+        self.enter(
+            item_attrs(item),
+            item_anchor(item),
+            || item.span(),
+            |this| visit::visit_item(this, item),
+        );
+    }
+
+    fn visit_impl_item(&mut self, item: &'ast ImplItem) {
+        let (attrs, anchor) = match item {
+            ImplItem::Const(i) => (&i.attrs[..], Some(i.ident.span())),
+            ImplItem::Fn(i) => (&i.attrs[..], Some(i.sig.ident.span())),
+            ImplItem::Type(i) => (&i.attrs[..], Some(i.ident.span())),
+            ImplItem::Macro(i) => (&i.attrs[..], Some(span::path_start(&i.mac.path))),
+            _ => (&[][..], None),
+        };
+        self.enter(
+            attrs,
+            anchor,
+            || item.span(),
+            |this| visit::visit_impl_item(this, item),
+        );
+    }
+
+    fn visit_trait_item(&mut self, item: &'ast TraitItem) {
+        let (attrs, anchor) = match item {
+            TraitItem::Const(i) => (&i.attrs[..], Some(i.ident.span())),
+            TraitItem::Fn(i) => (&i.attrs[..], Some(i.sig.ident.span())),
+            TraitItem::Type(i) => (&i.attrs[..], Some(i.ident.span())),
+            TraitItem::Macro(i) => (&i.attrs[..], Some(span::path_start(&i.mac.path))),
+            _ => (&[][..], None),
+        };
+        self.enter(
+            attrs,
+            anchor,
+            || item.span(),
+            |this| visit::visit_trait_item(this, item),
+        );
+    }
+
+    fn visit_stmt(&mut self, stmt: &'ast Stmt) {
+        let (attrs, anchor) = match stmt {
+            // Items anchor themselves.
+            Stmt::Item(_) => return visit::visit_stmt(self, stmt),
+            Stmt::Local(l) => (&l.attrs[..], l.let_token.span),
+            Stmt::Macro(m) => (&m.attrs[..], span::path_start(&m.mac.path)),
+            Stmt::Expr(e, _) => (expr_attrs(e), span::expr_start(e)),
+        };
+        self.enter(
+            attrs,
+            Some(anchor),
+            || stmt.span(),
+            |this| visit::visit_stmt(this, stmt),
+        );
+    }
+
+    fn visit_arm(&mut self, arm: &'ast syn::Arm) {
+        self.enter(
+            &arm.attrs,
+            Some(arm.pat.span()),
+            || arm.span(),
+            |this| visit::visit_arm(this, arm),
+        );
+    }
+
+    fn visit_field_value(&mut self, field: &'ast syn::FieldValue) {
+        self.enter(
+            &field.attrs,
+            Some(field.member.span()),
+            || field.span(),
+            |this| visit::visit_field_value(this, field),
+        );
+    }
+
+    fn visit_item_mod(&mut self, item: &'ast syn::ItemMod) {
+        let path_attr = path_attr(&item.attrs);
+        let name = item.ident.to_string();
+        if item.content.is_none() {
+            let end = item.semi.map_or(item.ident.span(), |s| s.span);
+            let start = match &item.vis {
+                syn::Visibility::Inherited => item.mod_token.span,
+                vis => vis.span(),
+            };
+            self.summary.mods.push(ModDecl {
+                name,
+                path_attr,
+                inline: self.inline.clone(),
+                is_test: self.in_test,
+                span: span::between(start, end),
+            });
+            return;
+        }
+        let module_len = self.module.len();
+        self.module.push_str("::");
+        self.module.push_str(&name);
+        let layer = std::mem::replace(
+            &mut self.layer,
+            self.config.layer_of(&self.module).map(|l| l.name.clone()),
+        );
+        self.inline.push(InlineMod { name, path_attr });
+        visit::visit_item_mod(self, item);
+        self.inline.pop();
+        self.layer = layer;
+        self.module.truncate(module_len);
+    }
+
+    fn visit_item_fn(&mut self, item: &'ast syn::ItemFn) {
+        self.in_const_context(false, |this| visit::visit_item_fn(this, item));
+    }
+
+    fn visit_impl_item_fn(&mut self, item: &'ast syn::ImplItemFn) {
+        self.in_const_context(false, |this| visit::visit_impl_item_fn(this, item));
+    }
+
+    fn visit_expr_closure(&mut self, expr: &'ast syn::ExprClosure) {
+        self.in_const_context(false, |this| visit::visit_expr_closure(this, expr));
+    }
+
+    fn visit_item_const(&mut self, item: &'ast syn::ItemConst) {
+        self.in_const_context(true, |this| visit::visit_item_const(this, item));
+    }
+
+    fn visit_item_static(&mut self, item: &'ast syn::ItemStatic) {
+        let is_const = !self.runtime_statics;
+        self.in_const_context(is_const, |this| visit::visit_item_static(this, item));
+    }
+
+    fn visit_impl_item_const(&mut self, item: &'ast syn::ImplItemConst) {
+        self.in_const_context(true, |this| visit::visit_impl_item_const(this, item));
+    }
+
+    fn visit_trait_item_const(&mut self, item: &'ast syn::TraitItemConst) {
+        self.in_const_context(true, |this| visit::visit_trait_item_const(this, item));
+    }
+
+    fn visit_expr_const(&mut self, expr: &'ast syn::ExprConst) {
+        self.in_const_context(true, |this| visit::visit_expr_const(this, expr));
+    }
+
+    fn visit_expr_repeat(&mut self, expr: &'ast syn::ExprRepeat) {
+        self.visit_expr(&expr.expr);
+        self.in_const_context(true, |this| this.visit_expr(&expr.len));
+    }
+
+    fn visit_type_array(&mut self, ty: &'ast syn::TypeArray) {
+        self.visit_type(&ty.elem);
+        self.in_const_context(true, |this| this.visit_expr(&ty.len));
+    }
+
+    fn visit_variant(&mut self, variant: &'ast syn::Variant) {
+        self.in_const_context(true, |this| visit::visit_variant(this, variant));
+    }
+
+    fn visit_generic_argument(&mut self, arg: &'ast syn::GenericArgument) {
+        let is_const = matches!(arg, syn::GenericArgument::Const(_));
+        if is_const {
+            self.in_const_context(true, |this| visit::visit_generic_argument(this, arg));
+        } else {
+            visit::visit_generic_argument(self, arg);
+        }
+    }
+
+    fn visit_expr_method_call(&mut self, expr: &'ast syn::ExprMethodCall) {
+        self.dispatch(|rule, cx| rule.method_call(expr, cx));
+        visit::visit_expr_method_call(self, expr);
+    }
+
+    fn visit_expr_index(&mut self, expr: &'ast syn::ExprIndex) {
+        self.dispatch(|rule, cx| rule.index(expr, cx));
+        visit::visit_expr_index(self, expr);
+    }
+
+    fn visit_expr_binary(&mut self, expr: &'ast syn::ExprBinary) {
+        self.dispatch(|rule, cx| rule.binary(expr, cx));
+        visit::visit_expr_binary(self, expr);
+    }
+
+    fn visit_expr_path(&mut self, expr: &'ast syn::ExprPath) {
+        self.dispatch(|rule, cx| rule.path(expr, cx));
+        visit::visit_expr_path(self, expr);
+    }
+
+    fn visit_expr_call(&mut self, expr: &'ast syn::ExprCall) {
+        self.dispatch(|rule, cx| rule.call(expr, cx));
+        visit::visit_expr_call(self, expr);
+    }
+
+    fn visit_macro(&mut self, mac: &'ast syn::Macro) {
+        let name = mac
+            .path
+            .segments
+            .last()
+            .map(|s| s.ident.to_string())
+            .unwrap_or_default();
+        let call = MacroCall { mac, name: &name };
+        self.dispatch(|rule, cx| rule.macro_call(&call, cx));
+        let pieces = macros::parse(&name, &mac.tokens);
+        let was = self.runtime_statics;
+        self.runtime_statics = name == "thread_local";
+        self.visit_pieces(pieces);
+        self.runtime_statics = was;
+    }
+}
+
+/// `#[test]`, `#[tokio::test]`, `#[bench]`, or a `cfg` that requires `test`.
+fn is_test_code(attrs: &[Attribute]) -> bool {
+    attrs.iter().any(|attr| {
+        let path = attr.path();
+        if path.is_ident("cfg") {
+            return attr.parse_args::<Meta>().is_ok_and(|m| requires_test(&m));
+        }
+        path.segments
+            .last()
+            .is_some_and(|s| s.ident == "test" || (path.segments.len() == 1 && s.ident == "bench"))
+    })
+}
+
+/// Whether a `cfg` predicate can only hold when compiling tests.
+fn requires_test(meta: &Meta) -> bool {
+    match meta {
+        Meta::Path(path) => path.is_ident("test"),
+        Meta::List(list) => {
+            let Ok(args) = list.parse_args_with(Punctuated::<Meta, Token![,]>::parse_terminated)
+            else {
+                return false;
+            };
+            if list.path.is_ident("all") {
+                args.iter().any(requires_test)
+            } else if list.path.is_ident("any") {
+                !args.is_empty() && args.iter().all(requires_test)
+            } else {
+                false
+            }
+        }
+        Meta::NameValue(_) => false,
+    }
+}
+
+fn path_attr(attrs: &[Attribute]) -> Option<String> {
+    attrs.iter().find_map(|attr| match &attr.meta {
+        Meta::NameValue(nv) if nv.path.is_ident("path") => match &nv.value {
+            Expr::Lit(syn::ExprLit {
+                lit: Lit::Str(s), ..
+            }) => Some(s.value()),
+            _ => None,
+        },
+        _ => None,
+    })
+}
+
+fn item_attrs(item: &Item) -> &[Attribute] {
+    match item {
+        Item::Const(i) => &i.attrs,
+        Item::Enum(i) => &i.attrs,
+        Item::ExternCrate(i) => &i.attrs,
+        Item::Fn(i) => &i.attrs,
+        Item::ForeignMod(i) => &i.attrs,
+        Item::Impl(i) => &i.attrs,
+        Item::Macro(i) => &i.attrs,
+        Item::Mod(i) => &i.attrs,
+        Item::Static(i) => &i.attrs,
+        Item::Struct(i) => &i.attrs,
+        Item::Trait(i) => &i.attrs,
+        Item::TraitAlias(i) => &i.attrs,
+        Item::Type(i) => &i.attrs,
+        Item::Union(i) => &i.attrs,
+        Item::Use(i) => &i.attrs,
+        _ => &[],
+    }
+}
+
+/// A token on the line where an item starts, after its attributes.
+fn item_anchor(item: &Item) -> Option<TokenSpan> {
+    Some(match item {
+        Item::Const(i) => i.const_token.span,
+        Item::Enum(i) => i.enum_token.span,
+        Item::ExternCrate(i) => i.extern_token.span,
+        Item::Fn(i) => i.sig.ident.span(),
+        Item::ForeignMod(i) => i.abi.extern_token.span,
+        Item::Impl(i) => i.impl_token.span,
+        Item::Macro(i) => span::path_start(&i.mac.path),
+        Item::Mod(i) => i.mod_token.span,
+        Item::Static(i) => i.static_token.span,
+        Item::Struct(i) => i.struct_token.span,
+        Item::Trait(i) => i.trait_token.span,
+        Item::TraitAlias(i) => i.trait_token.span,
+        Item::Type(i) => i.type_token.span,
+        Item::Union(i) => i.union_token.span,
+        Item::Use(i) => i.use_token.span,
+        _ => return None,
+    })
+}
+
+fn expr_attrs(expr: &Expr) -> &[Attribute] {
+    match expr {
+        Expr::Array(e) => &e.attrs,
+        Expr::Assign(e) => &e.attrs,
+        Expr::Async(e) => &e.attrs,
+        Expr::Await(e) => &e.attrs,
+        Expr::Binary(e) => &e.attrs,
+        Expr::Block(e) => &e.attrs,
+        Expr::Call(e) => &e.attrs,
+        Expr::Closure(e) => &e.attrs,
+        Expr::ForLoop(e) => &e.attrs,
+        Expr::If(e) => &e.attrs,
+        Expr::Loop(e) => &e.attrs,
+        Expr::Macro(e) => &e.attrs,
+        Expr::Match(e) => &e.attrs,
+        Expr::MethodCall(e) => &e.attrs,
+        Expr::Unsafe(e) => &e.attrs,
+        Expr::While(e) => &e.attrs,
+        _ => &[],
+    }
+}

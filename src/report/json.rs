@@ -1,0 +1,91 @@
+//! `--format json`: the stable report of `../shared/contract.md`, schema version 1.
+
+use serde::Serialize;
+
+use super::Report;
+
+pub const SCHEMA_VERSION: u32 = 1;
+
+#[derive(Serialize)]
+struct JsonReport<'a> {
+    schema_version: u32,
+    tool: Tool,
+    summary: JsonSummary,
+    findings: Vec<JsonFinding<'a>>,
+}
+
+#[derive(Serialize)]
+struct Tool {
+    name: &'static str,
+    version: &'static str,
+}
+
+#[derive(Serialize)]
+struct JsonSummary {
+    files: usize,
+    findings: usize,
+    blocking: usize,
+    justified: usize,
+    parse_errors: usize,
+}
+
+#[derive(Serialize)]
+struct JsonFinding<'a> {
+    rule: &'a str,
+    severity: &'a str,
+    message: &'a str,
+    help: Option<&'a str>,
+    path: &'a str,
+    line: u32,
+    column: u32,
+    end_line: u32,
+    end_column: u32,
+    package: Option<&'a str>,
+    layer: Option<&'a str>,
+    justification: Option<&'a str>,
+}
+
+/// Renders the report as pretty-printed JSON with a trailing newline.
+pub fn render(report: &Report) -> String {
+    let summary = report.summary();
+    let json = JsonReport {
+        schema_version: SCHEMA_VERSION,
+        tool: Tool {
+            name: env!("CARGO_PKG_NAME"),
+            version: env!("CARGO_PKG_VERSION"),
+        },
+        summary: JsonSummary {
+            files: summary.files,
+            findings: summary.findings,
+            blocking: summary.blocking,
+            justified: summary.justified,
+            parse_errors: summary.parse_errors,
+        },
+        findings: report
+            .findings
+            .iter()
+            .map(|l| {
+                let f = &l.finding;
+                JsonFinding {
+                    rule: f.rule,
+                    severity: f.severity.as_str(),
+                    message: &f.message,
+                    help: f.help.as_deref(),
+                    path: &l.path,
+                    line: f.span.start.line,
+                    column: f.span.start.column,
+                    end_line: f.span.end.line,
+                    end_column: f.span.end.column,
+                    package: l.package.as_deref(),
+                    layer: f.layer.as_deref(),
+                    justification: f.justification.as_deref(),
+                }
+            })
+            .collect(),
+    };
+    // Serialising plain structs of strings and numbers cannot fail; an empty
+    // object would still be valid JSON if it ever did.
+    let mut text = serde_json::to_string_pretty(&json).unwrap_or_else(|_| "{}".to_owned());
+    text.push('\n');
+    text
+}

@@ -1,0 +1,96 @@
+//! The rule registry: one [`Rule`] per rule id, each in its own file with its
+//! documentation beside it.
+//!
+//! The checker walks each syntax tree once and offers every node to every
+//! enabled rule through the hooks below; a rule overrides only the hooks it
+//! needs. Rules do no I/O and never see output formats. Adding a rule means a
+//! file in `rules/`, its `.md` docs, one line in [`ALL`] and its fixtures.
+
+use serde::Deserialize;
+use syn::{ExprBinary, ExprCall, ExprIndex, ExprMethodCall, ExprPath, Macro};
+
+use crate::check::Emit;
+use crate::diagnostic::Severity;
+
+mod arithmetic;
+mod assert;
+mod expect;
+mod indexing;
+mod internal_error;
+mod panic;
+mod parse_error;
+mod unused_justification;
+mod unwrap;
+
+pub use internal_error::InternalError;
+pub use parse_error::ParseError;
+pub use unused_justification::UnusedJustification;
+
+/// Every rule, in the order `rules` lists them.
+pub const ALL: &[&dyn Rule] = &[
+    &unwrap::Unwrap,
+    &expect::Expect,
+    &indexing::Indexing,
+    &panic::Panic,
+    &assert::Assert,
+    &arithmetic::Arithmetic,
+    &parse_error::ParseError,
+    &unused_justification::UnusedJustification,
+    &internal_error::InternalError,
+];
+
+/// The rule with this id.
+pub fn by_id(id: &str) -> Option<&'static dyn Rule> {
+    ALL.iter().copied().find(|r| r.id() == id)
+}
+
+/// A configured level: `deny` reports an error, `warn` a warning, `allow` nothing.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Level {
+    Deny,
+    Warn,
+    Allow,
+}
+
+impl Level {
+    pub fn severity(self) -> Option<Severity> {
+        match self {
+            Level::Deny => Some(Severity::Error),
+            Level::Warn => Some(Severity::Warning),
+            Level::Allow => None,
+        }
+    }
+}
+
+/// A macro call as the checker sees it: the call and the last segment of its path.
+pub struct MacroCall<'a> {
+    pub mac: &'a Macro,
+    pub name: &'a str,
+}
+
+/// One rule: what it is called, how it is documented, and what it looks at.
+pub trait Rule: Sync {
+    /// The stable, kebab-case id.
+    fn id(&self) -> &'static str;
+    fn default_level(&self) -> Level;
+    /// Whether a `// PANIC:` comment silences it by default.
+    fn accepts_justification(&self) -> bool {
+        false
+    }
+    /// Whether `[rules]` may set its level (the tool's own failures may not be hidden).
+    fn configurable(&self) -> bool {
+        true
+    }
+    /// One line for `rules` listings and SARIF short descriptions.
+    fn summary(&self) -> &'static str;
+    /// The full documentation, in Markdown: what, why, example, how to fix, limitations.
+    fn docs(&self) -> &'static str;
+
+    fn method_call(&self, _call: &ExprMethodCall, _cx: &mut Emit<'_>) {}
+    fn index(&self, _expr: &ExprIndex, _cx: &mut Emit<'_>) {}
+    fn macro_call(&self, _call: &MacroCall<'_>, _cx: &mut Emit<'_>) {}
+    fn binary(&self, _expr: &ExprBinary, _cx: &mut Emit<'_>) {}
+    fn path(&self, _expr: &ExprPath, _cx: &mut Emit<'_>) {}
+    fn call(&self, _expr: &ExprCall, _cx: &mut Emit<'_>) {}
+}

@@ -1,0 +1,59 @@
+//! `indexing`: see `indexing.md`.
+#![doc = include_str!("indexing.md")]
+
+use syn::{Expr, ExprIndex, ExprRange};
+
+use super::{Level, Rule};
+use crate::check::Emit;
+use crate::span;
+
+pub struct Indexing;
+
+impl Rule for Indexing {
+    fn id(&self) -> &'static str {
+        "indexing"
+    }
+    fn default_level(&self) -> Level {
+        Level::Deny
+    }
+    fn summary(&self) -> &'static str {
+        "index and slice expressions `a[i]`, `&a[i..j]`"
+    }
+    fn docs(&self) -> &'static str {
+        include_str!("indexing.md")
+    }
+
+    fn index(&self, expr: &ExprIndex, cx: &mut Emit<'_>) {
+        let (message, help) = match unparen(&expr.index) {
+            // `a[..]` is the whole collection: it cannot be out of bounds.
+            Expr::Range(ExprRange {
+                start: None,
+                end: None,
+                ..
+            }) => return,
+            Expr::Range(_) => (
+                "slicing panics when the range is out of bounds (or, on a `str`, not on a char boundary)",
+                "use `.get(a..b)` and handle `None`",
+            ),
+            _ => (
+                "indexing panics when the index is out of bounds or the key is missing",
+                "use `.get(i)` and handle `None`",
+            ),
+        };
+        cx.site(
+            span::between(
+                span::expr_start(&expr.expr),
+                expr.bracket_token.span.close(),
+            ),
+            message,
+            Some(help),
+        );
+    }
+}
+
+fn unparen(mut expr: &Expr) -> &Expr {
+    while let Expr::Paren(p) = expr {
+        expr = &p.expr;
+    }
+    expr
+}

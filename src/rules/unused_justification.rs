@@ -1,0 +1,21 @@
+//! `unused-justification`: see `unused_justification.md`.
+#![doc = include_str!("unused_justification.md")]
+
+use super::{Level, Rule};
+
+pub struct UnusedJustification;
+
+impl Rule for UnusedJustification {
+    fn id(&self) -> &'static str {
+        "unused-justification"
+    }
+    fn default_level(&self) -> Level {
+        Level::Warn
+    }
+    fn summary(&self) -> &'static str {
+        "a `// PANIC:` comment that justifies nothing"
+    }
+    fn docs(&self) -> &'static str {
+        include_str!("unused_justification.md")
+    }
+}

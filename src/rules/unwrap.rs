@@ -1,0 +1,69 @@
+//! `unwrap`: see `unwrap.md`.
+#![doc = include_str!("unwrap.md")]
+
+use syn::{ExprMethodCall, ExprPath};
+
+use super::{Level, Rule};
+use crate::check::Emit;
+use crate::span;
+
+pub struct Unwrap;
+
+impl Rule for Unwrap {
+    fn id(&self) -> &'static str {
+        "unwrap"
+    }
+    fn default_level(&self) -> Level {
+        Level::Deny
+    }
+    fn summary(&self) -> &'static str {
+        "`unwrap()` and `unwrap_err()` calls, and `Option::unwrap`/`Result::unwrap` as paths"
+    }
+    fn docs(&self) -> &'static str {
+        include_str!("unwrap.md")
+    }
+
+    fn method_call(&self, call: &ExprMethodCall, cx: &mut Emit<'_>) {
+        if !call.args.is_empty() {
+            return;
+        }
+        let (message, help) = if call.method == "unwrap" {
+            (
+                "`unwrap()` panics when the value is `None` or `Err`",
+                "propagate with `?`, or handle the `None`/`Err` case",
+            )
+        } else if call.method == "unwrap_err" {
+            (
+                "`unwrap_err()` panics when the value is `Ok`",
+                "match on the result and handle the `Ok` case",
+            )
+        } else {
+            return;
+        };
+        cx.site(
+            span::between(call.method.span(), call.paren_token.span.close()),
+            message,
+            Some(help),
+        );
+    }
+
+    fn path(&self, expr: &ExprPath, cx: &mut Emit<'_>) {
+        let mut segments = expr.path.segments.iter().rev();
+        let (Some(method), Some(ty)) = (segments.next(), segments.next()) else {
+            return;
+        };
+        let is_unwrap = method.ident == "unwrap" || method.ident == "unwrap_err";
+        let is_std_type = ty.ident == "Option" || ty.ident == "Result";
+        if !(is_unwrap && is_std_type) {
+            return;
+        }
+        cx.site(
+            span::between(span::path_start(&expr.path), method.ident.span()),
+            format!(
+                "`{}::{}` panics on the wrong variant",
+                ty.ident, method.ident
+            ),
+            Some("use a combinator that handles every case (`flatten`, `filter_map`, `?`)"),
+        );
+    }
+}

@@ -1,0 +1,476 @@
+//! A source file as text: where its lines start, what each line holds, and its
+//! `//` comments.
+//!
+//! syn drops comments, so justification comments are read here with a small
+//! lexer that knows strings, raw strings, char literals, lifetimes and nested
+//! block comments. The same pass measures how deeply the file nests, so that a
+//! pathological file can be refused before a recursive parser sees it.
+
+use crate::diagnostic::Pos;
+
+/// What a line holds, as far as justification comments care.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum LineKind {
+    /// Only white space.
+    Blank,
+    /// Only a plain `//` comment (not a doc comment).
+    Comment,
+    /// Only attributes or doc comments: skipped between a comment and its statement.
+    Attribute,
+    /// Anything else, including block comments.
+    Code,
+}
+
+/// A plain `//` line comment (doc comments are not collected).
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct LineComment {
+    pub line: u32,
+    /// Column of the first `/`, 1-based, in characters.
+    pub column: u32,
+    /// Column one past the comment's last character.
+    pub end_column: u32,
+    /// The text after `//`.
+    pub text: String,
+    /// Code precedes the comment on its line.
+    pub trailing: bool,
+}
+
+/// The lexical facts of one file.
+#[derive(Debug, Default)]
+pub struct Scan {
+    /// Index 0 is line 1.
+    pub lines: Vec<LineKind>,
+    pub comments: Vec<LineComment>,
+    /// Deepest nesting of `()`, `[]` and `{}`.
+    pub max_depth: u32,
+    /// Longest run of operator characters not interrupted by `;`, `,`, `{` or `}`:
+    /// a bound on how deep a chain of operators or method calls can nest.
+    pub max_chain: u32,
+}
+
+impl Scan {
+    pub fn line_kind(&self, line: u32) -> LineKind {
+        line.checked_sub(1)
+            .and_then(|i| self.lines.get(i as usize))
+            .copied()
+            .unwrap_or(LineKind::Blank)
+    }
+}
+
+/// Source text with a line index, for turning line/column into byte offsets.
+#[derive(Debug)]
+pub struct SourceText {
+    text: String,
+    line_starts: Vec<usize>,
+}
+
+impl SourceText {
+    /// Takes the text as read; a leading byte-order mark is dropped, as rustc does.
+    pub fn new(text: String) -> SourceText {
+        let text = match text.strip_prefix('\u{feff}') {
+            Some(rest) => rest.to_owned(),
+            None => text,
+        };
+        let mut line_starts = vec![0];
+        line_starts.extend(text.match_indices('\n').map(|(i, _)| i + 1));
+        SourceText { text, line_starts }
+    }
+
+    pub fn as_str(&self) -> &str {
+        &self.text
+    }
+
+    /// The text of a line (1-based) without its line ending.
+    pub fn line(&self, line: u32) -> &str {
+        let Some(idx) = (line as usize).checked_sub(1) else {
+            return "";
+        };
+        let start = self
+            .line_starts
+            .get(idx)
+            .copied()
+            .unwrap_or(self.text.len());
+        let end = self
+            .line_starts
+            .get(idx + 1)
+            .copied()
+            .unwrap_or(self.text.len());
+        let raw = self.text.get(start..end).unwrap_or("");
+        raw.trim_end_matches(['\n', '\r'])
+    }
+
+    /// Byte offset of a position; positions past the end clamp to the end.
+    pub fn offset(&self, pos: Pos) -> usize {
+        let Some(idx) = (pos.line as usize).checked_sub(1) else {
+            return 0;
+        };
+        let Some(&start) = self.line_starts.get(idx) else {
+            return self.text.len();
+        };
+        let line = self.line(pos.line);
+        let chars = pos.column.saturating_sub(1) as usize;
+        let within = line
+            .char_indices()
+            .nth(chars)
+            .map_or(line.len(), |(i, _)| i);
+        start + within
+    }
+}
+
+/// Lexes `text` once and returns its lines, comments and nesting measures.
+pub fn scan(text: &str) -> Scan {
+    Lexer::new(text).run()
+}
+
+struct Lexer<'a> {
+    chars: std::iter::Peekable<std::str::CharIndices<'a>>,
+    text: &'a str,
+    line: u32,
+    column: u32,
+    scan: Scan,
+    /// What the current line has seen so far.
+    line_has_code: bool,
+    line_is_attr: bool,
+    line_has_comment: bool,
+    /// Bracket depth at which an attribute that opened a line closes.
+    attr_close_depth: Option<u32>,
+    depth: u32,
+    chain: u32,
+}
+
+impl<'a> Lexer<'a> {
+    fn new(text: &'a str) -> Lexer<'a> {
+        Lexer {
+            chars: text.char_indices().peekable(),
+            text,
+            line: 1,
+            column: 1,
+            scan: Scan::default(),
+            line_has_code: false,
+            line_is_attr: false,
+            line_has_comment: false,
+            attr_close_depth: None,
+            depth: 0,
+            chain: 0,
+        }
+    }
+
+    fn bump(&mut self) -> Option<char> {
+        let (_, c) = self.chars.next()?;
+        if c == '\n' {
+            self.end_line();
+        } else {
+            self.column += 1;
+        }
+        Some(c)
+    }
+
+    fn peek(&mut self) -> Option<char> {
+        self.chars.peek().map(|&(_, c)| c)
+    }
+
+    fn peek_nth(&self, n: usize) -> Option<char> {
+        self.chars.clone().nth(n).map(|(_, c)| c)
+    }
+
+    fn end_line(&mut self) {
+        let kind = if self.line_is_attr && !self.line_has_code {
+            LineKind::Attribute
+        } else if self.line_has_code {
+            LineKind::Code
+        } else if self.line_has_comment {
+            LineKind::Comment
+        } else {
+            LineKind::Blank
+        };
+        self.scan.lines.push(kind);
+        self.line += 1;
+        self.column = 1;
+        self.line_has_code = false;
+        self.line_has_comment = false;
+        // An attribute still open continues onto the next line.
+        self.line_is_attr = self.attr_close_depth.is_some();
+    }
+
+    fn code(&mut self) {
+        if self.attr_close_depth.is_none() {
+            self.line_has_code = true;
+        }
+    }
+
+    fn run(mut self) -> Scan {
+        while let Some(c) = self.peek() {
+            match c {
+                '/' if self.peek_nth(1) == Some('/') => self.line_comment(),
+                '/' if self.peek_nth(1) == Some('*') => {
+                    self.code();
+                    self.block_comment();
+                }
+                '"' => {
+                    self.code();
+                    self.bump();
+                    self.quoted('"');
+                }
+                '\'' => {
+                    self.code();
+                    self.quote_or_lifetime();
+                }
+                '#' if !self.line_has_code
+                    && self.attr_close_depth.is_none()
+                    && (self.peek_nth(1) == Some('[')
+                        || (self.peek_nth(1) == Some('!') && self.peek_nth(2) == Some('['))) =>
+                {
+                    self.line_is_attr = true;
+                    self.attr_close_depth = Some(self.depth);
+                    self.bump();
+                }
+                c if c.is_whitespace() => {
+                    self.bump();
+                }
+                c if c.is_alphanumeric() || c == '_' => {
+                    self.code();
+                    self.word();
+                }
+                c => {
+                    self.code();
+                    self.punct(c);
+                    self.bump();
+                }
+            }
+        }
+        // The last line, when the file does not end with a newline.
+        if self.line_has_code || self.line_has_comment || self.line_is_attr {
+            self.end_line();
+        }
+        self.scan
+    }
+
+    fn punct(&mut self, c: char) {
+        match c {
+            '(' | '[' | '{' => {
+                self.depth += 1;
+                self.scan.max_depth = self.scan.max_depth.max(self.depth);
+                if c == '{' {
+                    self.chain = 0;
+                }
+            }
+            ')' | ']' | '}' => {
+                self.depth = self.depth.saturating_sub(1);
+                if c == '}' {
+                    self.chain = 0;
+                }
+                if c == ']' && self.attr_close_depth == Some(self.depth) {
+                    self.attr_close_depth = None;
+                }
+            }
+            ';' | ',' => self.chain = 0,
+            _ => {
+                self.chain += 1;
+                self.scan.max_chain = self.scan.max_chain.max(self.chain);
+            }
+        }
+    }
+
+    fn line_comment(&mut self) {
+        let line = self.line;
+        let column = self.column;
+        let trailing = self.line_has_code || (self.line_is_attr && self.attr_close_depth.is_none());
+        let start = self.chars.peek().map_or(self.text.len(), |&(i, _)| i);
+        while let Some(c) = self.peek() {
+            if c == '\n' {
+                break;
+            }
+            self.bump();
+        }
+        let end = self.chars.peek().map_or(self.text.len(), |&(i, _)| i);
+        let whole = self
+            .text
+            .get(start..end)
+            .unwrap_or("")
+            .trim_end_matches('\r');
+        let body = whole.strip_prefix("//").unwrap_or(whole);
+        let is_doc = (body.starts_with('/') && !body.starts_with("//")) || body.starts_with('!');
+        if is_doc {
+            // Doc comments are attributes.
+            if !self.line_has_code {
+                self.line_is_attr = true;
+            }
+            return;
+        }
+        self.line_has_comment = true;
+        self.scan.comments.push(LineComment {
+            line,
+            column,
+            end_column: column + whole.chars().count() as u32,
+            text: body.to_owned(),
+            trailing,
+        });
+    }
+
+    fn block_comment(&mut self) {
+        self.bump();
+        self.bump();
+        let mut nesting = 1u32;
+        while nesting > 0 {
+            match self.bump() {
+                None => return,
+                Some('*') if self.peek() == Some('/') => {
+                    self.bump();
+                    nesting -= 1;
+                }
+                Some('/') if self.peek() == Some('*') => {
+                    self.bump();
+                    nesting += 1;
+                }
+                Some('\n') => self.line_has_code = true,
+                Some(_) => {}
+            }
+        }
+    }
+
+    /// Consumes up to and including the closing `close`, honouring escapes.
+    fn quoted(&mut self, close: char) {
+        while let Some(c) = self.bump() {
+            if c == '\n' {
+                self.line_has_code = true;
+            } else if c == '\\' {
+                if self.bump() == Some('\n') {
+                    self.line_has_code = true;
+                }
+            } else if c == close {
+                return;
+            }
+        }
+    }
+
+    /// `r"..."`, `r#"..."#`: no escapes, ends at `"` followed by as many `#`.
+    fn raw_string(&mut self) {
+        let mut hashes = 0usize;
+        while self.peek() == Some('#') {
+            self.bump();
+            hashes += 1;
+        }
+        if self.peek() != Some('"') {
+            return;
+        }
+        self.bump();
+        loop {
+            match self.bump() {
+                None => return,
+                Some('\n') => self.line_has_code = true,
+                Some('"') => {
+                    let mut seen = 0;
+                    while seen < hashes && self.peek() == Some('#') {
+                        self.bump();
+                        seen += 1;
+                    }
+                    if seen == hashes {
+                        return;
+                    }
+                }
+                Some(_) => {}
+            }
+        }
+    }
+
+    fn word(&mut self) {
+        let mut word = String::new();
+        while let Some(c) = self.peek() {
+            if c.is_alphanumeric() || c == '_' {
+                word.push(c);
+                self.bump();
+            } else {
+                break;
+            }
+        }
+        match (word.as_str(), self.peek()) {
+            ("r" | "br" | "cr", Some('"')) => self.raw_string(),
+            ("r" | "br" | "cr", Some('#')) if matches!(self.peek_nth(1), Some('"' | '#')) => {
+                self.raw_string()
+            }
+            ("b" | "c", Some('"')) => {
+                self.bump();
+                self.quoted('"');
+            }
+            ("b", Some('\'')) => {
+                self.bump();
+                self.quoted('\'');
+            }
+            _ => {}
+        }
+    }
+
+    /// `'a'`, `'\n'`, `'\u{1F600}'` are char literals; `'a` and `'static` are lifetimes.
+    fn quote_or_lifetime(&mut self) {
+        self.bump();
+        match (self.peek(), self.peek_nth(1)) {
+            (Some('\\'), _) => {
+                self.quoted('\'');
+            }
+            (Some(_), Some('\'')) => {
+                self.bump();
+                self.bump();
+            }
+            _ => {}
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn comments_in_strings_are_not_comments() {
+        let s = scan("let a = \"// PANIC: no\"; // PANIC: yes\nlet b = r#\"/* \"# ; // x\n");
+        let texts: Vec<_> = s.comments.iter().map(|c| c.text.as_str()).collect();
+        assert_eq!(texts, vec![" PANIC: yes", " x"]);
+        assert!(s.comments.iter().all(|c| c.trailing));
+    }
+
+    #[test]
+    fn lifetimes_and_chars() {
+        let s = scan("fn f<'a>(x: &'a str) -> char { '\"' } // c\n");
+        assert_eq!(s.comments.len(), 1);
+        let s = scan("let c = '\\''; // c\n");
+        assert_eq!(s.comments.len(), 1);
+    }
+
+    #[test]
+    fn line_kinds() {
+        let s = scan("// a\n#[inline]\n/// doc\nfn f() {}\n\n/* b */\n#[cfg(all(\n  test))]\n");
+        assert_eq!(
+            s.lines,
+            vec![
+                LineKind::Comment,
+                LineKind::Attribute,
+                LineKind::Attribute,
+                LineKind::Code,
+                LineKind::Blank,
+                LineKind::Code,
+                LineKind::Attribute,
+                LineKind::Attribute,
+            ]
+        );
+    }
+
+    #[test]
+    fn nested_block_comments() {
+        let s = scan("/* a /* b */ // not */ x // yes\n");
+        assert_eq!(s.comments.len(), 1);
+    }
+
+    #[test]
+    fn offsets_count_characters() {
+        let t = SourceText::new("é = 1;\r\nab\n".to_owned());
+        assert_eq!(t.offset(Pos::new(1, 2)), 2);
+        assert_eq!(t.line(1), "é = 1;");
+        assert_eq!(t.offset(Pos::new(2, 2)), 9);
+    }
+
+    #[test]
+    fn depth_is_measured() {
+        let s = scan("fn f() { ((((1)))) }");
+        assert_eq!(s.max_depth, 6);
+    }
+}
