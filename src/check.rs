@@ -21,9 +21,9 @@ use crate::span;
 
 /// Files nesting deeper than this are refused before parsing: the parser and
 /// the visitor recurse once per level.
-pub const MAX_DEPTH: u32 = 4_000;
+pub const MAX_DEPTH: u32 = 6_000;
 /// The same bound for unbroken chains of operators and method calls.
-pub const MAX_CHAIN: u32 = 20_000;
+pub const MAX_CHAIN: u32 = 12_000;
 
 /// What the checker needs to know about a file besides its text.
 #[derive(Clone, Copy, Debug)]
@@ -353,7 +353,8 @@ impl<'ast> Visit<'ast> for Checker<'_> {
 
     fn visit_item_mod(&mut self, item: &'ast syn::ItemMod) {
         let path_attr = path_attr(&item.attrs);
-        let name = item.ident.to_string();
+        // `mod r#type;` lives in `type.rs`.
+        let name = syn::ext::IdentExt::unraw(&item.ident).to_string();
         if item.content.is_none() {
             let end = item.semi.map_or(item.ident.span(), |s| s.span);
             let start = match &item.vis {

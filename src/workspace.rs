@@ -197,6 +197,7 @@ struct Job {
 
 struct Shared<'a> {
     config: &'a Config,
+    root: &'a Path,
     include_tests: bool,
     visited: Mutex<HashSet<(usize, PathBuf)>>,
     done: Mutex<Vec<CheckedFile>>,
@@ -232,7 +233,7 @@ pub fn check_packages(
             });
         }
     }
-    run_jobs(roots, config)
+    run_jobs_with(roots, config, &ws.root, true)
 }
 
 /// Checks single files outside any module tree (FILES that no target reaches).
@@ -261,17 +262,13 @@ pub fn check_loose_files(
         });
     }
     // Loose files are checked alone: their `mod` children are not followed.
-    let config = config.clone();
-    run_jobs_with(jobs, &config, false)
-}
-
-fn run_jobs(roots: Vec<Job>, config: &Config) -> Result<Vec<CheckedFile>, WorkspaceError> {
-    run_jobs_with(roots, config, true)
+    run_jobs_with(jobs, config, &ws.root, false)
 }
 
 fn run_jobs_with(
     roots: Vec<Job>,
     config: &Config,
+    root: &Path,
     follow: bool,
 ) -> Result<Vec<CheckedFile>, WorkspaceError> {
     let pool = rayon::ThreadPoolBuilder::new()
@@ -281,6 +278,7 @@ fn run_jobs_with(
         .map_err(|e| WorkspaceError::Threads(e.to_string()))?;
     let shared = Shared {
         config,
+        root,
         include_tests: config.include_tests,
         visited: Mutex::new(HashSet::new()),
         done: Mutex::new(Vec::new()),
@@ -321,7 +319,7 @@ fn process<'s>(scope: &rayon::Scope<'s>, job: Job, shared: &'s Shared<'s>, follo
             }
             match resolve(&job, &decl) {
                 Some(child) => scope.spawn(move |scope| process(scope, child, shared, follow)),
-                None => findings.push(missing_module(&job, &decl)),
+                None => findings.push(missing_module(&job, &decl, shared.root)),
             }
         }
     }
@@ -429,21 +427,36 @@ fn resolve(parent: &Job, decl: &ModDecl) -> Option<Job> {
     })
 }
 
-fn missing_module(parent: &Job, decl: &ModDecl) -> Finding {
-    let expected = match &decl.path_attr {
-        Some(attr) => format!("`{attr}`"),
-        None => format!("`{0}.rs` or `{0}/mod.rs`", decl.name),
-    };
+fn missing_module(parent: &Job, decl: &ModDecl, root: &Path) -> Finding {
     let mut dir = parent.dir.clone();
     for inline in &decl.inline {
         dir.push(inline.path_attr.as_deref().unwrap_or(&inline.name));
     }
+    let shown = |path: PathBuf| {
+        let path = normalize(&path);
+        let rel = path.strip_prefix(root).unwrap_or(&path);
+        format!("`{}`", rel.display())
+    };
+    let expected = match &decl.path_attr {
+        Some(attr) if decl.inline.is_empty() => shown(
+            parent
+                .path
+                .parent()
+                .map(|d| d.join(attr))
+                .unwrap_or_else(|| PathBuf::from(attr)),
+        ),
+        Some(attr) => shown(dir.join(attr)),
+        None => format!(
+            "{} or {}",
+            shown(dir.join(format!("{}.rs", decl.name))),
+            shown(dir.join(&decl.name).join("mod.rs"))
+        ),
+    };
     ParseError::finding(
         decl.span,
         format!(
-            "file not found for module `{}`: expected {expected} in {}",
-            decl.name,
-            dir.display()
+            "file not found for module `{}`: expected {expected}",
+            decl.name
         ),
         Some("create the file, or remove the `mod` declaration"),
     )

@@ -94,8 +94,8 @@ impl Summary {
         );
         if self.parse_errors > 0 {
             line.push_str(&format!(
-                "; {} could not be parsed",
-                plural(self.parse_errors, "file", "files")
+                "; {}",
+                plural(self.parse_errors, "parse error", "parse errors")
             ));
         }
         if self.internal_errors > 0 {

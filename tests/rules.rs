@@ -1,0 +1,202 @@
+//! Every fixture under `fixtures/<rule>/` produces exactly the findings its
+//! annotations name (`fail_*.rs`) or none at all (`pass_*.rs`).
+
+use std::collections::BTreeMap;
+use std::path::{Path, PathBuf};
+
+use cargo_panicfree::check::{analyze, FileContext};
+use cargo_panicfree::config::Config;
+use cargo_panicfree::source::SourceText;
+
+/// (line, rule, justified) -> how many.
+type Expected = BTreeMap<(u32, String, bool), usize>;
+
+fn annotations(text: &str) -> Expected {
+    let mut expected = Expected::new();
+    for (i, line) in text.lines().enumerate() {
+        let mut rest = line;
+        while let Some(start) = rest.find("/*~") {
+            let after = &rest[start + 3..];
+            let end = after.find("*/").expect("annotation is closed");
+            let (next_line, body) = match after[..end].strip_prefix('v') {
+                Some(body) => (1, body),
+                None => (0, &after[..end]),
+            };
+            for item in body.split(',').map(str::trim).filter(|s| !s.is_empty()) {
+                let (rule, justified) = match item.strip_suffix("=justified") {
+                    Some(rule) => (rule, true),
+                    None => (item, false),
+                };
+                let key = (i as u32 + 1 + next_line, rule.to_owned(), justified);
+                *expected.entry(key).or_default() += 1;
+            }
+            rest = &after[end..];
+        }
+    }
+    expected
+}
+
+fn findings(text: &str) -> Expected {
+    let cx = FileContext {
+        module_path: "fixture",
+        in_test: false,
+    };
+    let mut found = Expected::new();
+    for f in analyze(text, &cx, &Config::default()).findings {
+        let key = (
+            f.span.start.line,
+            f.rule.to_owned(),
+            f.justification.is_some(),
+        );
+        *found.entry(key).or_default() += 1;
+    }
+    found
+}
+
+fn fixture_files() -> Vec<PathBuf> {
+    let root = Path::new(env!("CARGO_MANIFEST_DIR")).join("fixtures");
+    let mut files = Vec::new();
+    for dir in std::fs::read_dir(&root).expect("fixtures/ exists") {
+        let dir = dir.expect("readable").path();
+        if !dir.is_dir() || dir.join("Cargo.toml").exists() {
+            continue;
+        }
+        for file in std::fs::read_dir(&dir).expect("readable") {
+            let path = file.expect("readable").path();
+            if path.extension().is_some_and(|e| e == "rs") {
+                files.push(path);
+            }
+        }
+    }
+    files.sort();
+    files
+}
+
+#[test]
+fn every_fixture_reports_exactly_its_annotations() {
+    let mut failures = Vec::new();
+    let files = fixture_files();
+    assert!(files.len() >= 16, "fixtures are found: {files:?}");
+    for path in files {
+        let text = SourceText::new(std::fs::read_to_string(&path).expect("fixture is UTF-8"));
+        let name = path.file_name().and_then(|n| n.to_str()).unwrap_or("");
+        let expected = annotations(text.as_str());
+        let found = findings(text.as_str());
+        if name.starts_with("pass_") {
+            // A justified site is reported, but it is not a failure.
+            assert!(
+                expected.keys().all(|(_, _, justified)| *justified),
+                "{name}: pass fixtures annotate only justified sites"
+            );
+        } else {
+            assert!(
+                name.starts_with("fail_"),
+                "{name}: fixtures are fail_* or pass_*"
+            );
+            assert!(
+                !expected.is_empty(),
+                "{name}: fail fixtures annotate their findings"
+            );
+        }
+        if expected != found {
+            let missing: Vec<_> = expected
+                .iter()
+                .filter(|(k, n)| found.get(*k) != Some(n))
+                .collect();
+            let extra: Vec<_> = found
+                .iter()
+                .filter(|(k, n)| expected.get(*k) != Some(n))
+                .collect();
+            failures.push(format!(
+                "{}:\n  expected but not found (or count differs): {missing:?}\n  found but not expected (or count differs): {extra:?}",
+                path.display()
+            ));
+        }
+    }
+    assert!(failures.is_empty(), "\n{}", failures.join("\n"));
+}
+
+#[test]
+fn every_rule_folder_has_fail_and_pass_fixtures() {
+    let root = Path::new(env!("CARGO_MANIFEST_DIR")).join("fixtures");
+    for rule in cargo_panicfree::rules::ALL {
+        if rule.id() == "internal-error" {
+            // A bug in the tool cannot be written as a fixture.
+            continue;
+        }
+        let dir = root.join(rule.id());
+        let names: Vec<String> = std::fs::read_dir(&dir)
+            .unwrap_or_else(|e| panic!("fixtures/{} is missing: {e}", rule.id()))
+            .map(|f| {
+                f.expect("readable")
+                    .file_name()
+                    .to_string_lossy()
+                    .into_owned()
+            })
+            .collect();
+        let has = |prefix: &str| names.iter().any(|n| n.starts_with(prefix));
+        let exempt_from_pass = matches!(rule.id(), "parse-error");
+        assert!(has("fail_"), "fixtures/{} has no fail_ fixture", rule.id());
+        assert!(
+            has("pass_") || exempt_from_pass,
+            "fixtures/{} has no pass_ fixture",
+            rule.id()
+        );
+    }
+}
+
+#[test]
+fn columns_count_characters_and_ends_are_exclusive() {
+    let text = "fn f(o: Option<u8>) { let _é = \"😀\"; o.unwrap(); }\n";
+    let cx = FileContext {
+        module_path: "fixture",
+        in_test: false,
+    };
+    let found = analyze(text, &cx, &Config::default()).findings;
+    assert_eq!(found.len(), 1);
+    let span = found[0].span;
+    // `unwrap` starts at the 41st character; `unwrap()` is 8 characters long.
+    let col = text
+        .chars()
+        .take_while(|_| true)
+        .collect::<String>()
+        .find("unwrap")
+        .unwrap();
+    let chars_before = text[..col].chars().count() as u32;
+    assert_eq!(span.start.column, chars_before + 1);
+    assert_eq!(span.end.column, chars_before + 1 + 8);
+    assert_eq!((span.start.line, span.end.line), (1, 1));
+}
+
+#[test]
+fn deeply_nested_expressions_are_checked_or_refused_but_never_overflow() {
+    let cx = FileContext {
+        module_path: "fixture",
+        in_test: false,
+    };
+    let nested = format!(
+        "fn f(o: Option<u8>) -> u8 {{ {}o.unwrap(){} }}",
+        "(".repeat(5000),
+        ")".repeat(5000)
+    );
+    let run = move || analyze(&nested, &cx, &Config::default()).findings;
+    // The default test thread's stack is small; the tool runs files on big-stack threads.
+    let found = std::thread::Builder::new()
+        .stack_size(256 * 1024 * 1024)
+        .spawn(run)
+        .expect("thread starts")
+        .join()
+        .expect("no overflow, no panic");
+    assert_eq!(found.len(), 1);
+    assert_eq!(found[0].rule, "unwrap");
+
+    let too_deep = format!("fn f() {{ {}1{} }}", "(".repeat(20_000), ")".repeat(20_000));
+    let found = analyze(&too_deep, &cx, &Config::default()).findings;
+    assert_eq!(found.len(), 1);
+    assert_eq!(found[0].rule, "parse-error");
+    assert!(
+        found[0].message.contains("nests too deeply"),
+        "{}",
+        found[0].message
+    );
+}
