@@ -162,7 +162,16 @@ pub fn analyze(text: &str, cx: &FileContext<'_>, config: &Config) -> FileAnalysi
     } = checker;
     if let Some(severity) = config.severity("unused-justification") {
         let in_skipped = |line: u32| skipped.iter().any(|&(a, b)| a <= line && line <= b);
-        findings.extend(justifications.unused(severity, in_skipped));
+        let layer = config.layer_of(cx.module_path).map(|l| l.name.clone());
+        findings.extend(
+            justifications
+                .unused(severity, in_skipped)
+                .into_iter()
+                .map(|f| Finding {
+                    layer: layer.clone(),
+                    ..f
+                }),
+        );
     }
     FileAnalysis { findings, summary }
 }

@@ -1,0 +1,155 @@
+//! Configuration: where it is read from, what it changes, and how bad config fails.
+
+mod common;
+
+use common::{code, json, package, run_in, sites, stderr};
+
+const UNWRAP: &str = "pub fn f(o: Option<u8>) -> u8 { o.unwrap() }\n";
+
+fn one_line_error(out: &std::process::Output) -> String {
+    assert_eq!(code(out), 2, "{}", stderr(out));
+    let err = stderr(out);
+    assert_eq!(err.lines().count(), 1, "{err}");
+    assert!(!err.contains("panicked"));
+    err
+}
+
+#[test]
+fn unknown_key_names_the_file_the_line_and_the_key() {
+    let dir = package(&[
+        ("panicfree.toml", "[scope]\nincldue_tests = true\n"),
+        ("src/lib.rs", UNWRAP),
+    ]);
+    let err = one_line_error(&run_in(dir.path(), &[]));
+    assert!(err.starts_with("error: "), "{err}");
+    assert!(err.contains("panicfree.toml:2"), "{err}");
+    assert!(err.contains("incldue_tests"), "{err}");
+    assert!(err.contains("include_tests"), "expected keys are listed: {err}");
+}
+
+#[test]
+fn unknown_rule_suggests_the_nearest() {
+    let dir = package(&[("panicfree.toml", "[rules]\nunwarp = \"allow\"\n"), ("src/lib.rs", UNWRAP)]);
+    let err = one_line_error(&run_in(dir.path(), &[]));
+    assert!(err.contains("`rules.unwarp`: unknown rule `unwarp`, did you mean `unwrap`?"), "{err}");
+}
+
+#[test]
+fn bad_level_lists_the_levels() {
+    let dir = package(&[("panicfree.toml", "[rules]\nunwrap = \"off\"\n"), ("src/lib.rs", UNWRAP)]);
+    let err = one_line_error(&run_in(dir.path(), &[]));
+    assert!(err.contains("deny") && err.contains("warn") && err.contains("allow"), "{err}");
+}
+
+#[test]
+fn invalid_toml_is_a_config_error() {
+    let dir = package(&[("panicfree.toml", "[rules\n"), ("src/lib.rs", UNWRAP)]);
+    let err = one_line_error(&run_in(dir.path(), &[]));
+    assert!(err.contains("panicfree.toml:1"), "{err}");
+}
+
+#[test]
+fn config_in_both_places_is_an_error() {
+    let dir = package(&[
+        (
+            "Cargo.toml",
+            "[package]\nname = \"demo\"\nversion = \"0.1.0\"\nedition = \"2021\"\n\n[workspace]\n\n[workspace.metadata.panicfree.rules]\nunwrap = \"allow\"\n",
+        ),
+        ("panicfree.toml", "[rules]\nunwrap = \"allow\"\n"),
+        ("src/lib.rs", UNWRAP),
+    ]);
+    let err = one_line_error(&run_in(dir.path(), &[]));
+    assert!(err.contains("given twice"), "{err}");
+}
+
+#[test]
+fn workspace_metadata_is_read() {
+    let dir = package(&[
+        (
+            "Cargo.toml",
+            "[package]\nname = \"demo\"\nversion = \"0.1.0\"\nedition = \"2021\"\n\n[workspace]\n\n[workspace.metadata.panicfree.rules]\nunwrap = \"warn\"\n",
+        ),
+        ("src/lib.rs", UNWRAP),
+    ]);
+    let out = run_in(dir.path(), &["--format", "json"]);
+    assert_eq!(code(&out), 0);
+    assert_eq!(json(&out)["findings"][0]["severity"], "warning");
+}
+
+#[test]
+fn a_bad_key_in_workspace_metadata_names_cargo_toml() {
+    let dir = package(&[
+        (
+            "Cargo.toml",
+            "[package]\nname = \"demo\"\nversion = \"0.1.0\"\nedition = \"2021\"\n\n[workspace]\n\n[workspace.metadata.panicfree]\nscope = { include = true }\n",
+        ),
+        ("src/lib.rs", UNWRAP),
+    ]);
+    let err = one_line_error(&run_in(dir.path(), &[]));
+    assert!(err.contains("Cargo.toml:9"), "{err}");
+    assert!(err.contains("workspace.metadata.panicfree.scope"), "{err}");
+}
+
+#[test]
+fn rules_can_be_allowed_warned_and_denied() {
+    let dir = package(&[
+        ("panicfree.toml", "[rules]\nunwrap = \"allow\"\narithmetic = \"deny\"\n"),
+        ("src/lib.rs", "pub fn f(o: Option<u8>, b: u8) -> u8 { o.unwrap() / b }\n"),
+    ]);
+    let out = run_in(dir.path(), &["--format", "json"]);
+    assert_eq!(code(&out), 1);
+    let report = json(&out);
+    assert_eq!(sites(&report), [("src/lib.rs".to_owned(), 1, "arithmetic".to_owned())]);
+    assert_eq!(report["findings"][0]["severity"], "error");
+}
+
+#[test]
+fn parse_errors_cannot_be_allowed() {
+    let dir = package(&[("panicfree.toml", "[rules]\nparse-error = \"allow\"\n"), ("src/lib.rs", UNWRAP)]);
+    let err = one_line_error(&run_in(dir.path(), &[]));
+    assert!(err.contains("cannot be configured"), "{err}");
+}
+
+#[test]
+fn justification_markers_and_rules_are_configurable() {
+    let src = "pub fn f(o: Option<u8>) -> u8 {\n    // SAFE-UNWRAP: set in new()\n    o.unwrap()\n}\n";
+    let dir = package(&[
+        (
+            "panicfree.toml",
+            "[justification]\nmarkers = [\"SAFE-UNWRAP:\"]\nrules = [\"unwrap\"]\n",
+        ),
+        ("src/lib.rs", src),
+    ]);
+    let out = run_in(dir.path(), &["--format", "json"]);
+    assert_eq!(code(&out), 0, "{}", stderr(&out));
+    assert_eq!(json(&out)["findings"][0]["justification"], "set in new()");
+}
+
+#[test]
+fn include_tests_can_be_set_in_config() {
+    let dir = package(&[
+        ("panicfree.toml", "[scope]\ninclude_tests = true\n"),
+        ("src/lib.rs", "#[cfg(test)]\nmod tests {\n    #[test]\n    fn t() { Some(1).unwrap(); }\n}\n"),
+    ]);
+    assert_eq!(code(&run_in(dir.path(), &[])), 1);
+}
+
+#[test]
+fn an_invalid_glob_is_a_config_error() {
+    let dir = package(&[("panicfree.toml", "[scope]\nexclude = [\"src/[\"]\n"), ("src/lib.rs", UNWRAP)]);
+    let err = one_line_error(&run_in(dir.path(), &[]));
+    assert!(err.contains("scope.exclude[0]"), "{err}");
+}
+
+#[test]
+fn layer_may_use_must_name_a_layer() {
+    let dir = package(&[
+        (
+            "panicfree.toml",
+            "[[layer]]\nname = \"core\"\nmodules = [\"demo\"]\nmay_use = [\"infar\"]\n[[layer]]\nname = \"infra\"\nmodules = [\"demo::infra\"]\n",
+        ),
+        ("src/lib.rs", UNWRAP),
+    ]);
+    let err = one_line_error(&run_in(dir.path(), &[]));
+    assert!(err.contains("unknown layer `infar`, did you mean `infra`?"), "{err}");
+}
