@@ -1,0 +1,95 @@
+//! The project's own rules about rules: stable ids, complete docs, a README that
+//! shows the same text as `explain` will.
+
+use std::path::Path;
+
+use cargo_panicfree::rules::ALL;
+
+/// The ids `../shared/contract.md` promises. They keep their meaning forever.
+const CONTRACT_IDS: &[&str] = &[
+    "unwrap",
+    "expect",
+    "indexing",
+    "panic",
+    "assert",
+    "arithmetic",
+    "parse-error",
+    "unused-justification",
+    "internal-error",
+];
+
+#[test]
+fn rule_ids_are_stable_and_unique() {
+    let ids: Vec<&str> = ALL.iter().map(|r| r.id()).collect();
+    for id in CONTRACT_IDS {
+        assert!(ids.contains(id), "contract rule `{id}` is missing");
+    }
+    let mut sorted = ids.clone();
+    sorted.sort_unstable();
+    sorted.dedup();
+    assert_eq!(sorted.len(), ids.len(), "duplicate rule ids: {ids:?}");
+    for id in ids {
+        assert!(
+            id.chars().all(|c| c.is_ascii_lowercase() || c == '-'),
+            "`{id}` is kebab-case"
+        );
+    }
+}
+
+#[test]
+fn every_rule_is_documented_under_the_same_headings() {
+    for rule in ALL {
+        let docs = rule.docs();
+        assert!(docs.starts_with(&format!("# `{}`\n", rule.id())), "{}: title", rule.id());
+        for heading in ["**Flags**", "**Why.**", "**Example", "**Fix.**", "**Limitations.**"] {
+            assert!(docs.contains(heading), "{}: no {heading} section", rule.id());
+        }
+        assert!(!rule.summary().ends_with('.'), "{}: summaries have no period", rule.id());
+    }
+}
+
+/// The README's rule section, generated from the rule docs.
+fn rules_section() -> String {
+    let mut out = String::new();
+    for rule in ALL {
+        // One level deeper under the README's "Rules" heading.
+        let mut in_code = false;
+        for line in rule.docs().lines() {
+            in_code ^= line.starts_with("```");
+            if line.starts_with('#') && !in_code {
+                out.push_str("##");
+            }
+            out.push_str(line);
+            out.push('\n');
+        }
+        out.push('\n');
+    }
+    out
+}
+
+#[test]
+fn readme_rules_section_is_the_rule_docs() {
+    const START: &str = "<!-- rules:start (generated from src/rules/*.md by tests/meta.rs) -->\n";
+    const END: &str = "<!-- rules:end -->";
+    let path = Path::new(env!("CARGO_MANIFEST_DIR")).join("README.md");
+    let readme = std::fs::read_to_string(&path).expect("README.md");
+    let start = readme.find(START).expect("README has the rules start marker") + START.len();
+    let end = readme.find(END).expect("README has the rules end marker");
+    let expected = rules_section();
+    if readme[start..end] != expected {
+        if std::env::var_os("PANICFREE_BLESS").is_some() {
+            let updated = format!("{}{expected}{}", &readme[..start], &readme[end..]);
+            std::fs::write(&path, updated).expect("README.md written");
+        } else {
+            panic!("README's rule section is stale: run `PANICFREE_BLESS=1 cargo test --test meta`");
+        }
+    }
+}
+
+#[test]
+fn every_rule_docs_example_names_a_real_fixture_folder() {
+    let fixtures = Path::new(env!("CARGO_MANIFEST_DIR")).join("fixtures");
+    for rule in ALL.iter().filter(|r| r.id() != "internal-error") {
+        assert!(fixtures.join(rule.id()).is_dir(), "fixtures/{} is missing", rule.id());
+    }
+}
