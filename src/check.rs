@@ -13,6 +13,7 @@ use syn::{Attribute, Expr, ImplItem, Item, Lit, Meta, Stmt, Token, TraitItem};
 
 use crate::config::Config;
 use crate::diagnostic::{Finding, Pos, Span};
+use crate::facts::{Facts, FactsBuilder, RawPath, RefKind};
 use crate::justify::Justifications;
 use crate::macros::{self, Piece};
 use crate::rules::{self, MacroCall, ParseError, Rule};
@@ -46,6 +47,8 @@ pub struct FileAnalysis {
 pub struct FileSummary {
     /// `mod name;` declarations whose files must be found and checked.
     pub mods: Vec<ModDecl>,
+    /// What the whole-workspace (boundary) rules need.
+    pub facts: Facts,
 }
 
 /// A `mod name;` declaration (a module whose body is in another file).
@@ -150,16 +153,19 @@ pub fn analyze(text: &str, cx: &FileContext<'_>, config: &Config) -> FileAnalysi
         layer: config.layer_of(cx.module_path).map(|l| l.name.clone()),
         inline: Vec::new(),
         skipped: Vec::new(),
+        facts: FactsBuilder::new(cx.module_path),
     };
     checker.visit_file(&file);
 
     let Checker {
         mut findings,
         justifications,
-        summary,
+        mut summary,
         skipped,
+        facts,
         ..
     } = checker;
+    summary.facts = facts.finish();
     if let Some(severity) = config.severity("unused-justification") {
         let in_skipped = |line: u32| skipped.iter().any(|&(a, b)| a <= line && line <= b);
         let layer = config.layer_of(cx.module_path).map(|l| l.name.clone());
@@ -196,9 +202,59 @@ struct Checker<'a> {
     inline: Vec<InlineMod>,
     /// Line ranges of test code that was skipped.
     skipped: Vec<(u32, u32)>,
+    facts: FactsBuilder,
 }
 
 impl Checker<'_> {
+    /// Boundary facts are gathered from production code only.
+    fn gathers_facts(&self) -> bool {
+        !self.in_test
+    }
+
+    /// References are recorded only where a layer applies.
+    fn records_references(&self) -> bool {
+        !self.in_test && self.layer.is_some()
+    }
+
+    fn record_path(&mut self, path: &syn::Path, kind: RefKind) {
+        if !self.gathers_facts() {
+            return;
+        }
+        let raw = raw_path(path);
+        let span = span::between(span::path_start(path), span::path_end(path));
+        runtime_evidence(&raw.segments, span, &mut self.facts.runtime);
+        let multi = raw.leading_colon || raw.segments.len() > 1;
+        if multi && self.records_references() {
+            self.facts.reference(&self.module, raw, span, kind);
+        }
+    }
+
+    fn note_deserialize(&mut self, attrs: &[Attribute], ident: &syn::Ident) {
+        if !self.gathers_facts() || !derives_deserialize(attrs) {
+            return;
+        }
+        let raw = RawPath {
+            segments: vec![ident.to_string()],
+            leading_colon: false,
+        };
+        self.facts.deserialize_type(&self.module, raw);
+    }
+
+    /// The parameter types of a public function of a layered module.
+    fn note_public_fn(&mut self, vis: &syn::Visibility, sig: &syn::Signature) {
+        if !self.records_references() || matches!(vis, syn::Visibility::Inherited) {
+            return;
+        }
+        let mut paths = TypePaths::default();
+        for input in &sig.inputs {
+            if let syn::FnArg::Typed(arg) = input {
+                paths.visit_type(&arg.ty);
+            }
+        }
+        self.facts
+            .public_fn(&self.module, sig.ident.to_string(), paths.found);
+    }
+
     /// Offers a node to every enabled rule and records what they report.
     fn dispatch(&mut self, offer: impl Fn(&dyn Rule, &mut Emit<'_>)) {
         if self.in_const {
@@ -290,8 +346,110 @@ impl<'ast> Visit<'ast> for Checker<'_> {
             item_attrs(item),
             item_anchor(item),
             || item.span(),
-            |this| visit::visit_item(this, item),
+            |this| {
+                if let Some(name) = item_name(item) {
+                    if this.gathers_facts() {
+                        this.facts.item(&this.module, name);
+                    }
+                }
+                visit::visit_item(this, item)
+            },
         );
+    }
+
+    fn visit_item_use(&mut self, item: &'ast syn::ItemUse) {
+        if !self.gathers_facts() {
+            return;
+        }
+        let public = !matches!(item.vis, syn::Visibility::Inherited);
+        let start = match &item.leading_colon {
+            Some(colon) => colon.spans.first().copied().unwrap_or_else(TokenSpan::call_site),
+            None => use_tree_start(&item.tree),
+        };
+        let mut leaves = Vec::new();
+        use_leaves(&item.tree, &mut Vec::new(), &mut leaves);
+        for leaf in leaves {
+            let raw = RawPath {
+                segments: leaf.segments,
+                leading_colon: item.leading_colon.is_some(),
+            };
+            let span = span::between(start, leaf.end);
+            runtime_evidence(&raw.segments, span, &mut self.facts.runtime);
+            if self.records_references() {
+                self.facts
+                    .reference(&self.module, raw.clone(), span, RefKind::Use);
+            }
+            match leaf.name {
+                LeafName::Name(name) => self.facts.import(&self.module, raw, Some(name), public),
+                LeafName::Glob => self.facts.import(&self.module, raw, None, public),
+                LeafName::Underscore => {}
+            }
+        }
+    }
+
+    fn visit_item_extern_crate(&mut self, item: &'ast syn::ItemExternCrate) {
+        if !self.gathers_facts() || item.ident == "self" {
+            return;
+        }
+        let raw = RawPath {
+            segments: vec![item.ident.to_string()],
+            leading_colon: true,
+        };
+        let end = item.rename.as_ref().map_or(item.ident.span(), |(_, r)| r.span());
+        let span = span::between(item.extern_token.span, end);
+        if self.records_references() {
+            self.facts
+                .reference(&self.module, raw.clone(), span, RefKind::Use);
+        }
+        let name = item
+            .rename
+            .as_ref()
+            .map_or_else(|| item.ident.to_string(), |(_, r)| r.to_string());
+        self.facts.import(&self.module, raw, Some(name), false);
+    }
+
+    fn visit_path(&mut self, path: &'ast syn::Path) {
+        self.record_path(path, RefKind::Path);
+        visit::visit_path(self, path);
+    }
+
+    fn visit_attribute(&mut self, attr: &'ast Attribute) {
+        if attr.path().is_ident("derive") {
+            let derives = attr.parse_args_with(Punctuated::<syn::Path, Token![,]>::parse_terminated);
+            for path in derives.iter().flatten() {
+                self.record_path(path, RefKind::Path);
+            }
+        }
+        visit::visit_attribute(self, attr);
+    }
+
+    fn visit_item_struct(&mut self, item: &'ast syn::ItemStruct) {
+        self.note_deserialize(&item.attrs, &item.ident);
+        visit::visit_item_struct(self, item);
+    }
+
+    fn visit_item_enum(&mut self, item: &'ast syn::ItemEnum) {
+        self.note_deserialize(&item.attrs, &item.ident);
+        visit::visit_item_enum(self, item);
+    }
+
+    fn visit_item_union(&mut self, item: &'ast syn::ItemUnion) {
+        self.note_deserialize(&item.attrs, &item.ident);
+        visit::visit_item_union(self, item);
+    }
+
+    fn visit_item_impl(&mut self, item: &'ast syn::ItemImpl) {
+        let implements_deserialize = item
+            .trait_
+            .as_ref()
+            .and_then(|(path, _)| path.segments.last())
+            .is_some_and(|s| s.ident == "Deserialize");
+        if implements_deserialize && self.gathers_facts() {
+            if let syn::Type::Path(ty) = &*item.self_ty {
+                self.facts.deserialize_type(&self.module, raw_path(&ty.path));
+            }
+        }
+        visit::visit_item_impl(self, item);
     }
 
     fn visit_impl_item(&mut self, item: &'ast ImplItem) {
@@ -386,6 +544,7 @@ impl<'ast> Visit<'ast> for Checker<'_> {
             &mut self.layer,
             self.config.layer_of(&self.module).map(|l| l.name.clone()),
         );
+        self.facts.enter_module(&self.module);
         self.inline.push(InlineMod { name, path_attr });
         visit::visit_item_mod(self, item);
         self.inline.pop();
@@ -394,10 +553,15 @@ impl<'ast> Visit<'ast> for Checker<'_> {
     }
 
     fn visit_item_fn(&mut self, item: &'ast syn::ItemFn) {
+        if self.gathers_facts() && self.inline.is_empty() && item.sig.ident == "main" {
+            self.facts.runtime.main_fn = Some(span::of(item.sig.ident.span()));
+        }
+        self.note_public_fn(&item.vis, &item.sig);
         self.in_const_context(false, |this| visit::visit_item_fn(this, item));
     }
 
     fn visit_impl_item_fn(&mut self, item: &'ast syn::ImplItemFn) {
+        self.note_public_fn(&item.vis, &item.sig);
         self.in_const_context(false, |this| visit::visit_impl_item_fn(this, item));
     }
 
@@ -450,6 +614,9 @@ impl<'ast> Visit<'ast> for Checker<'_> {
     }
 
     fn visit_expr_method_call(&mut self, expr: &'ast syn::ExprMethodCall) {
+        if expr.method == "catch_unwind" && self.gathers_facts() {
+            self.facts.runtime.catches = true;
+        }
         self.dispatch(|rule, cx| rule.method_call(expr, cx));
         visit::visit_expr_method_call(self, expr);
     }
@@ -600,4 +767,157 @@ fn expr_attrs(expr: &Expr) -> &[Attribute] {
         Expr::While(e) => &e.attrs,
         _ => &[],
     }
+}
+
+fn raw_path(path: &syn::Path) -> RawPath {
+    RawPath {
+        segments: path.segments.iter().map(|s| s.ident.to_string()).collect(),
+        leading_colon: path.leading_colon.is_some(),
+    }
+}
+
+/// Every path in a type, with its span (`Json<CreateUser>` gives both).
+#[derive(Default)]
+struct TypePaths {
+    found: Vec<(RawPath, Span)>,
+}
+
+impl<'ast> Visit<'ast> for TypePaths {
+    fn visit_path(&mut self, path: &'ast syn::Path) {
+        let span = span::between(span::path_start(path), span::path_end(path));
+        self.found.push((raw_path(path), span));
+        visit::visit_path(self, path);
+    }
+}
+
+fn derives_deserialize(attrs: &[Attribute]) -> bool {
+    attrs.iter().filter(|a| a.path().is_ident("derive")).any(|a| {
+        a.parse_args_with(Punctuated::<syn::Path, Token![,]>::parse_terminated)
+            .is_ok_and(|paths| {
+                paths
+                    .iter()
+                    .any(|p| p.segments.last().is_some_and(|s| s.ident == "Deserialize"))
+            })
+    })
+}
+
+/// Crates whose items build a server, and the items that do.
+const SERVERS: &[(&str, &[&str])] = &[
+    ("axum", &["Router", "serve"]),
+    ("actix_web", &["App", "HttpServer"]),
+    ("hyper", &["server", "Server"]),
+    ("hyper_util", &["server"]),
+    ("tonic", &["Server"]),
+    ("warp", &["serve"]),
+    ("poem", &["Server"]),
+    ("rocket", &["build", "custom"]),
+    ("salvo", &["Server"]),
+];
+
+/// Notes paths that serve requests, install a panic hook or catch panics.
+fn runtime_evidence(segments: &[String], span: Span, runtime: &mut crate::facts::Runtime) {
+    let has = |name: &str| segments.iter().any(|s| s == name);
+    if has("set_hook") && has("panic") {
+        runtime.hook = true;
+    }
+    if has("catch_unwind") || has("CatchPanicLayer") || has("catch_panic") {
+        runtime.catches = true;
+    }
+    if runtime.serves.is_none() {
+        let serves = segments.first().is_some_and(|krate| {
+            SERVERS
+                .iter()
+                .any(|(c, items)| krate == c && items.iter().any(|i| has(i)))
+        });
+        if serves {
+            runtime.serves = Some(span);
+        }
+    }
+}
+
+enum LeafName {
+    Name(String),
+    Glob,
+    Underscore,
+}
+
+struct UseLeaf {
+    segments: Vec<String>,
+    name: LeafName,
+    end: TokenSpan,
+}
+
+/// Flattens `use a::{b, c::d as e, f::*}` into one leaf per imported path.
+fn use_leaves(tree: &syn::UseTree, prefix: &mut Vec<String>, out: &mut Vec<UseLeaf>) {
+    let leaf = |prefix: &[String], ident: &syn::Ident| {
+        let mut segments = prefix.to_vec();
+        if ident != "self" {
+            segments.push(ident.to_string());
+        }
+        segments
+    };
+    match tree {
+        syn::UseTree::Path(p) => {
+            prefix.push(p.ident.to_string());
+            use_leaves(&p.tree, prefix, out);
+            prefix.pop();
+        }
+        syn::UseTree::Name(n) => {
+            let segments = leaf(prefix, &n.ident);
+            let name = segments.last().cloned().unwrap_or_default();
+            out.push(UseLeaf {
+                segments,
+                name: LeafName::Name(name),
+                end: n.ident.span(),
+            });
+        }
+        syn::UseTree::Rename(r) => out.push(UseLeaf {
+            segments: leaf(prefix, &r.ident),
+            name: if r.rename == "_" {
+                LeafName::Underscore
+            } else {
+                LeafName::Name(r.rename.to_string())
+            },
+            end: r.rename.span(),
+        }),
+        syn::UseTree::Glob(g) => out.push(UseLeaf {
+            segments: prefix.clone(),
+            name: LeafName::Glob,
+            end: g.star_token.span,
+        }),
+        syn::UseTree::Group(g) => {
+            for item in &g.items {
+                use_leaves(item, prefix, out);
+            }
+        }
+    }
+}
+
+fn use_tree_start(tree: &syn::UseTree) -> TokenSpan {
+    match tree {
+        syn::UseTree::Path(p) => p.ident.span(),
+        syn::UseTree::Name(n) => n.ident.span(),
+        syn::UseTree::Rename(r) => r.ident.span(),
+        syn::UseTree::Glob(g) => g.star_token.span,
+        syn::UseTree::Group(g) => g.brace_token.span.open(),
+    }
+}
+
+/// The name an item defines in its module.
+fn item_name(item: &Item) -> Option<String> {
+    let ident = match item {
+        Item::Const(i) => &i.ident,
+        Item::Enum(i) => &i.ident,
+        Item::Fn(i) => &i.sig.ident,
+        Item::Mod(i) => &i.ident,
+        Item::Static(i) => &i.ident,
+        Item::Struct(i) => &i.ident,
+        Item::Trait(i) => &i.ident,
+        Item::TraitAlias(i) => &i.ident,
+        Item::Type(i) => &i.ident,
+        Item::Union(i) => &i.ident,
+        Item::Macro(i) => i.ident.as_ref()?,
+        _ => return None,
+    };
+    Some(syn::ext::IdentExt::unraw(ident).to_string())
 }

@@ -28,6 +28,11 @@ pub struct ConfigError {
 }
 
 impl ConfigError {
+    /// An error about a key of the configuration in `file`.
+    pub fn key(file: &Path, key: &str, message: impl Into<String>) -> ConfigError {
+        ConfigError::at(file, key, message)
+    }
+
     fn at(file: &Path, key: &str, message: impl Into<String>) -> ConfigError {
         let location = if key.is_empty() {
             file.display().to_string()
@@ -270,7 +275,18 @@ pub fn validate(raw: impl Into<RawConfigHandle>, path: &Path) -> Result<Config, 
         Some(ids) => ids
             .iter()
             .enumerate()
-            .map(|(i, id)| known_rule(id, path, &format!("justification.rules[{i}]")))
+            .map(|(i, id)| {
+                let key = format!("justification.rules[{i}]");
+                let id = known_rule(id, path, &key)?;
+                match rules::by_id(id) {
+                    Some(rule) if !rule.can_be_justified() => Err(ConfigError::at(
+                        path,
+                        &key,
+                        format!("`{id}` cannot be justified by a comment; change the code or the configuration"),
+                    )),
+                    _ => Ok(id),
+                }
+            })
             .collect::<Result<HashSet<_>, _>>()?,
         None => rules::ALL
             .iter()
@@ -413,7 +429,7 @@ fn known_rule(id: &str, path: &Path, key: &str) -> Result<&'static str, ConfigEr
 }
 
 /// `, did you mean `x`?` for the nearest candidate within a small edit distance.
-fn suggest<'a>(wrong: &str, candidates: impl Iterator<Item = &'a str>) -> String {
+pub fn suggest<'a>(wrong: &str, candidates: impl Iterator<Item = &'a str>) -> String {
     candidates
         .map(|c| (edit_distance(wrong, c), c))
         .filter(|&(d, c)| d <= 2.max(c.len() / 3))

@@ -9,10 +9,12 @@
 //! output formats; a file that does not parse is a finding, never an abort; the
 //! tool itself is panic-free outside tests.
 
+pub mod boundary;
 pub mod check;
 pub mod cli;
 pub mod config;
 pub mod diagnostic;
+pub mod facts;
 pub mod justify;
 pub mod macros;
 pub mod report;

@@ -9,17 +9,23 @@
 use serde::Deserialize;
 use syn::{ExprBinary, ExprCall, ExprIndex, ExprMethodCall, ExprPath, Macro};
 
+use crate::boundary::{self, WorkspaceFacts};
 use crate::check::Emit;
 use crate::diagnostic::Severity;
 
 mod arithmetic;
 mod assert;
 mod expect;
+mod forbidden_crate;
 mod indexing;
 mod internal_error;
+mod layer_violation;
+mod missing_panic_boundary;
 mod panic;
+mod panic_abort_defeats_catch;
 mod parse_error;
 mod unused_justification;
+mod unvalidated_input;
 mod unwrap;
 
 pub use internal_error::InternalError;
@@ -34,6 +40,11 @@ pub const ALL: &[&dyn Rule] = &[
     &panic::Panic,
     &assert::Assert,
     &arithmetic::Arithmetic,
+    &layer_violation::LayerViolation,
+    &forbidden_crate::ForbiddenCrate,
+    &unvalidated_input::UnvalidatedInput,
+    &missing_panic_boundary::MissingPanicBoundary,
+    &panic_abort_defeats_catch::PanicAbortDefeatsCatch,
     &parse_error::ParseError,
     &unused_justification::UnusedJustification,
     &internal_error::InternalError,
@@ -82,6 +93,11 @@ pub trait Rule: Sync {
     fn configurable(&self) -> bool {
         true
     }
+    /// Whether `justification.rules` may list it: site rules yes; architecture rules
+    /// and the tool's own reports no (the fix for those is in code or config).
+    fn can_be_justified(&self) -> bool {
+        true
+    }
     /// One line for `rules` listings and SARIF short descriptions.
     fn summary(&self) -> &'static str;
     /// The full documentation, in Markdown: what, why, example, how to fix, limitations.
@@ -93,4 +109,7 @@ pub trait Rule: Sync {
     fn binary(&self, _expr: &ExprBinary, _cx: &mut Emit<'_>) {}
     fn path(&self, _expr: &ExprPath, _cx: &mut Emit<'_>) {}
     fn call(&self, _expr: &ExprCall, _cx: &mut Emit<'_>) {}
+
+    /// Whole-workspace rules: called once per run with every file's summary.
+    fn workspace(&self, _facts: &WorkspaceFacts<'_>, _out: &mut boundary::Emit) {}
 }

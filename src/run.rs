@@ -8,10 +8,15 @@ use std::io::{IsTerminal, Write};
 use std::panic::{self, AssertUnwindSafe};
 use std::path::PathBuf;
 
+use std::sync::Arc;
+
+use crate::boundary::{self, Place, WorkspaceFacts};
 use crate::cli::{CheckArgs, Color, Format};
-use crate::config::{self, ConfigError};
+use crate::config::{self, Config, ConfigError};
+use crate::diagnostic::Finding;
 use crate::report::{self, Located, Report};
-use crate::workspace::{self, CheckedFile, Workspace, WorkspaceError};
+use crate::rules::{self, Rule};
+use crate::workspace::{self, Checked, CheckedFile, Workspace, WorkspaceError};
 
 /// Why a run could not do its job (exit status 2).
 #[derive(Debug, thiserror::Error)]
@@ -59,13 +64,61 @@ pub fn run(args: &CheckArgs) -> Result<Outcome, RunError> {
     ws.select(&args.packages)?;
     let config = config::load(&ws.root)?.with_include_tests(args.include_tests);
 
-    let checked = if args.files.is_empty() {
-        let all: Vec<usize> = (0..ws.packages.len()).collect();
-        workspace::check_packages(&ws, &all, &config)?
-    } else {
-        check_files(&ws, &args.files, &config)?
+    // FILES mode follows the module trees of the packages that hold the files
+    // (so each file has its true module path) and reports only the files named.
+    let wanted = named_files(&args.files)?;
+    let packages: Vec<usize> = match &wanted {
+        None => (0..ws.packages.len()).collect(),
+        Some(wanted) => {
+            let mut packages: Vec<usize> = wanted.iter().filter_map(|f| ws.package_of(f)).collect();
+            packages.sort_unstable();
+            packages.dedup();
+            packages
+        }
     };
-    let report = build_report(&ws, &config, checked);
+    let mut checked = workspace::check_packages(&ws, &packages, &config)?;
+
+    let manifest_path = ws.root.join("Cargo.toml");
+    let manifest = match wanted {
+        None => std::fs::read_to_string(&manifest_path).ok(),
+        Some(_) => None,
+    };
+    let (extra, on_manifest) = workspace_rules(&ws, &checked, &config, manifest.as_deref())?;
+    for (index, finding) in extra {
+        if let Some(file) = checked.files.get_mut(index) {
+            file.findings.push(finding);
+        }
+    }
+
+    let mut files = checked.files;
+    if let Some(wanted) = &wanted {
+        files.retain(|f| wanted.contains(&f.canonical));
+        let reached: HashSet<&PathBuf> = files.iter().map(|f| &f.canonical).collect();
+        let mut loose: Vec<PathBuf> = wanted.iter().filter(|f| !reached.contains(f)).cloned().collect();
+        loose.sort();
+        files.extend(workspace::check_loose_files(&ws, &loose, &config)?);
+    }
+    let mut report = build_report(&ws, &config, files);
+    if !on_manifest.is_empty() {
+        let path = ws.display_path(&manifest_path);
+        let package = ws
+            .package_of(&manifest_path)
+            .and_then(|p| ws.packages.get(p))
+            .map(|p| p.name.clone());
+        if let Some(text) = manifest {
+            report.sources.insert(path.clone(), Arc::from(text.as_str()));
+        }
+        let located = on_manifest.into_iter().map(|finding| Located {
+            path: path.clone(),
+            package: package.clone(),
+            finding,
+        });
+        report = Report::new(
+            report.files_checked,
+            report.findings.into_iter().chain(located).collect(),
+            report.sources,
+        );
+    }
 
     let text = match args.format {
         Format::Human => {
@@ -96,37 +149,85 @@ pub fn run(args: &CheckArgs) -> Result<Outcome, RunError> {
     })
 }
 
-/// FILES mode: the module trees of the packages that hold the files are
-/// followed (so each file has its true module path), and only the files named
-/// are reported. Files no target reaches are checked on their own.
-fn check_files(
-    ws: &Workspace,
-    files: &[PathBuf],
-    config: &config::Config,
-) -> Result<Vec<CheckedFile>, RunError> {
+/// The `.rs` files named on the command line, canonical; `None` without FILES.
+fn named_files(files: &[PathBuf]) -> Result<Option<HashSet<PathBuf>>, RunError> {
+    if files.is_empty() {
+        return Ok(None);
+    }
     let mut wanted = HashSet::new();
-    for file in files
-        .iter()
-        .filter(|f| f.extension().is_some_and(|e| e == "rs"))
-    {
+    for file in files.iter().filter(|f| f.extension().is_some_and(|e| e == "rs")) {
         let canonical = std::fs::canonicalize(file).map_err(|source| RunError::File {
             path: file.clone(),
             source,
         })?;
         wanted.insert(canonical);
     }
-    let mut packages: Vec<usize> = wanted.iter().filter_map(|f| ws.package_of(f)).collect();
-    packages.sort_unstable();
-    packages.dedup();
-    let mut checked: Vec<CheckedFile> = workspace::check_packages(ws, &packages, config)?
-        .into_iter()
-        .filter(|f| wanted.contains(&f.canonical))
+    Ok(Some(wanted))
+}
+
+type FileFindings = Vec<(usize, Finding)>;
+
+/// Checks that the layers name real modules, then runs the whole-workspace rules.
+fn workspace_rules(
+    ws: &Workspace,
+    checked: &Checked,
+    config: &Config,
+    manifest: Option<&str>,
+) -> Result<(FileFindings, Vec<Finding>), RunError> {
+    let facts = WorkspaceFacts::new(ws, checked, config, manifest);
+    check_layer_modules(ws, checked, config, &facts)?;
+    let enabled: Vec<&'static dyn Rule> = rules::ALL
+        .iter()
+        .copied()
+        .filter(|r| config.severity(r.id()).is_some())
         .collect();
-    let reached: HashSet<PathBuf> = checked.iter().map(|f| f.canonical.clone()).collect();
-    let mut loose: Vec<PathBuf> = wanted.difference(&reached).cloned().collect();
-    loose.sort();
-    checked.extend(workspace::check_loose_files(ws, &loose, config)?);
-    Ok(checked)
+    let mut on_files = Vec::new();
+    let mut on_manifest = Vec::new();
+    for (place, finding) in boundary::check(&facts, &enabled) {
+        match place {
+            Place::File(index) => on_files.push((index, finding)),
+            Place::Manifest => on_manifest.push(finding),
+        }
+    }
+    Ok((on_files, on_manifest))
+}
+
+/// A layer that names a module of a checked crate that does not exist is a
+/// config error (modules of crates outside this run cannot be checked).
+fn check_layer_modules(
+    ws: &Workspace,
+    checked: &Checked,
+    config: &Config,
+    facts: &WorkspaceFacts<'_>,
+) -> Result<(), RunError> {
+    let crates: HashSet<&str> = checked
+        .targets
+        .iter()
+        .filter_map(|t| ws.packages.get(t.package)?.targets.get(t.target))
+        .map(|t| t.crate_name.as_str())
+        .collect();
+    let source = config
+        .source
+        .clone()
+        .unwrap_or_else(|| PathBuf::from(config::FILE_NAME));
+    for (i, layer) in config.layers.iter().enumerate() {
+        for (j, module) in layer.modules.iter().enumerate() {
+            let krate = module.split("::").next().unwrap_or_default();
+            if !crates.contains(krate) || facts.has_module(module) {
+                continue;
+            }
+            return Err(RunError::Config(ConfigError::key(
+                &source,
+                &format!("layer[{i}].modules[{j}]"),
+                format!(
+                    "layer `{}` names module `{module}`, which does not exist{}",
+                    layer.name,
+                    config::suggest(module, facts.module_paths())
+                ),
+            )));
+        }
+    }
+    Ok(())
 }
 
 fn build_report(ws: &Workspace, config: &config::Config, checked: Vec<CheckedFile>) -> Report {
@@ -143,7 +244,7 @@ fn build_report(ws: &Workspace, config: &config::Config, checked: Vec<CheckedFil
             .package
             .and_then(|p| ws.packages.get(p))
             .map(|p| p.name.clone());
-        if let Some(text) = file.text {
+        if let Some(text) = file.text.filter(|_| !file.findings.is_empty()) {
             sources.insert(path.clone(), text);
         }
         findings.extend(file.findings.into_iter().map(|finding| Located {

@@ -12,7 +12,8 @@ use std::collections::HashSet;
 use std::path::{Component, Path, PathBuf};
 use std::sync::{Arc, Mutex, PoisonError};
 
-use crate::check::{self, FileContext, ModDecl};
+use crate::check::{self, FileContext, FileSummary, ModDecl};
+use crate::facts::Facts;
 use crate::config::Config;
 use crate::diagnostic::{Finding, Pos, Span};
 use crate::rules::{InternalError, ParseError};
@@ -43,6 +44,9 @@ pub struct Package {
     pub name: String,
     pub manifest_dir: PathBuf,
     pub targets: Vec<Target>,
+    /// Renamed dependencies: the name code uses -> the crate's real name
+    /// (`db = { package = "sqlx" }` gives `db` -> `sqlx`), `-` written as `_`.
+    pub renames: std::collections::HashMap<String, String>,
 }
 
 #[derive(Clone, Debug)]
@@ -52,6 +56,8 @@ pub struct Target {
     pub root: PathBuf,
     /// Test, bench and example targets and build scripts: test code.
     pub is_test: bool,
+    pub is_bin: bool,
+    pub is_lib: bool,
 }
 
 #[derive(Clone, Debug)]
@@ -92,6 +98,21 @@ impl Workspace {
                             || t.is_bench()
                             || t.is_example()
                             || t.is_custom_build(),
+                        is_bin: t.is_bin(),
+                        is_lib: t.is_lib()
+                            || t.is_rlib()
+                            || t.is_proc_macro()
+                            || t.is_dylib()
+                            || t.is_cdylib()
+                            || t.is_staticlib(),
+                    })
+                    .collect(),
+                renames: p
+                    .dependencies
+                    .iter()
+                    .filter_map(|d| {
+                        let rename = d.rename.as_ref()?;
+                        Some((rename.replace('-', "_"), d.name.replace('-', "_")))
                     })
                     .collect(),
             })
@@ -179,10 +200,26 @@ pub struct CheckedFile {
     pub canonical: PathBuf,
     pub package: Option<usize>,
     pub findings: Vec<Finding>,
-    /// The text, kept for files with findings (the human report shows it).
+    /// The text (the human report shows it), when the file could be read.
     pub text: Option<Arc<str>>,
-    /// Discovery order of its target, so the first target to reach a file owns it.
-    order: usize,
+    /// What the whole-workspace rules need from it.
+    pub facts: Facts,
+    /// The target whose module tree reached it (an index into [`Checked::targets`]).
+    pub target: Option<usize>,
+}
+
+/// The target a checked file belongs to.
+#[derive(Clone, Copy, Debug)]
+pub struct TargetRef {
+    pub package: usize,
+    pub target: usize,
+}
+
+/// The result of checking packages: the files, and the targets they came from.
+#[derive(Debug, Default)]
+pub struct Checked {
+    pub files: Vec<CheckedFile>,
+    pub targets: Vec<TargetRef>,
 }
 
 struct Job {
@@ -209,16 +246,21 @@ pub fn check_packages(
     ws: &Workspace,
     packages: &[usize],
     config: &Config,
-) -> Result<Vec<CheckedFile>, WorkspaceError> {
+) -> Result<Checked, WorkspaceError> {
     let mut roots = Vec::new();
+    let mut targets = Vec::new();
     for &pi in packages {
         let Some(package) = ws.packages.get(pi) else {
             continue;
         };
-        for target in &package.targets {
+        for (ti, target) in package.targets.iter().enumerate() {
             if target.is_test && !config.include_tests {
                 continue;
             }
+            targets.push(TargetRef {
+                package: pi,
+                target: ti,
+            });
             roots.push(Job {
                 dir: target
                     .root
@@ -233,7 +275,8 @@ pub fn check_packages(
             });
         }
     }
-    run_jobs_with(roots, config, &ws.root, true)
+    let files = run_jobs_with(roots, config, &ws.root, true)?;
+    Ok(Checked { files, targets })
 }
 
 /// Checks single files outside any module tree (FILES that no target reaches).
@@ -294,7 +337,7 @@ fn run_jobs_with(
         .into_inner()
         .unwrap_or_else(PoisonError::into_inner);
     // One entry per real file: the first target (in metadata order) owns it.
-    files.sort_by(|a, b| (&a.canonical, a.order).cmp(&(&b.canonical, b.order)));
+    files.sort_by(|a, b| (&a.canonical, a.target).cmp(&(&b.canonical, b.target)));
     files.dedup_by(|later, first| later.canonical == first.canonical);
     files.sort_by(|a, b| a.path.cmp(&b.path));
     Ok(files)
@@ -311,19 +354,18 @@ fn process<'s>(scope: &rayon::Scope<'s>, job: Job, shared: &'s Shared<'s>, follo
         // A symlink or `#[path]` loop: this target has been here before.
         return;
     }
-    let (mut findings, text, mods) = check_file(&job, shared.config);
+    let (mut findings, text, summary) = check_file(&job, shared.config);
     if follow {
-        for decl in mods {
+        for decl in &summary.mods {
             if decl.is_test && !shared.include_tests {
                 continue;
             }
-            match resolve(&job, &decl) {
+            match resolve(&job, decl) {
                 Some(child) => scope.spawn(move |scope| process(scope, child, shared, follow)),
-                None => findings.push(missing_module(&job, &decl, shared.root)),
+                None => findings.push(missing_module(&job, decl, shared.root)),
             }
         }
     }
-    let keep_text = !findings.is_empty();
     shared
         .done
         .lock()
@@ -333,13 +375,14 @@ fn process<'s>(scope: &rayon::Scope<'s>, job: Job, shared: &'s Shared<'s>, follo
             canonical,
             package: job.package,
             findings,
-            text: text.filter(|_| keep_text),
-            order: job.order,
+            text,
+            facts: summary.facts,
+            target: (job.order != usize::MAX).then_some(job.order),
         });
 }
 
 /// Reads and checks one file behind the panic boundary.
-fn check_file(job: &Job, config: &Config) -> (Vec<Finding>, Option<Arc<str>>, Vec<ModDecl>) {
+fn check_file(job: &Job, config: &Config) -> (Vec<Finding>, Option<Arc<str>>, FileSummary) {
     let bytes = match std::fs::read(&job.path) {
         Ok(bytes) => bytes,
         Err(e) => {
@@ -348,7 +391,7 @@ fn check_file(job: &Job, config: &Config) -> (Vec<Finding>, Option<Arc<str>>, Ve
                 format!("cannot read file: {e}"),
                 None,
             );
-            return (vec![finding], None, Vec::new());
+            return (vec![finding], None, FileSummary::default());
         }
     };
     let text = match String::from_utf8(bytes) {
@@ -359,7 +402,7 @@ fn check_file(job: &Job, config: &Config) -> (Vec<Finding>, Option<Arc<str>>, Ve
                 format!("file is not valid UTF-8: {}", e.utf8_error()),
                 Some("save the file as UTF-8"),
             );
-            return (vec![finding], None, Vec::new());
+            return (vec![finding], None, FileSummary::default());
         }
     };
     let cx = FileContext {
@@ -371,11 +414,11 @@ fn check_file(job: &Job, config: &Config) -> (Vec<Finding>, Option<Arc<str>>, Ve
     proc_macro2::extra::invalidate_current_thread_spans();
     let text: Arc<str> = Arc::from(text.as_str());
     match outcome {
-        Ok(analysis) => (analysis.findings, Some(text), analysis.summary.mods),
+        Ok(analysis) => (analysis.findings, Some(text), analysis.summary),
         Err(message) => (
             vec![InternalError::finding(&message)],
             Some(text),
-            Vec::new(),
+            FileSummary::default(),
         ),
     }
 }

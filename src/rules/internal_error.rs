@@ -33,6 +33,9 @@ impl Rule for InternalError {
     fn configurable(&self) -> bool {
         false
     }
+    fn can_be_justified(&self) -> bool {
+        false
+    }
     fn summary(&self) -> &'static str {
         "the tool failed on this file (a bug in the tool)"
     }

@@ -31,6 +31,9 @@ impl Rule for ParseError {
     fn configurable(&self) -> bool {
         false
     }
+    fn can_be_justified(&self) -> bool {
+        false
+    }
     fn summary(&self) -> &'static str {
         "a file that cannot be read or parsed, or a module whose file is missing"
     }

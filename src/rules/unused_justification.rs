@@ -12,6 +12,9 @@ impl Rule for UnusedJustification {
     fn default_level(&self) -> Level {
         Level::Warn
     }
+    fn can_be_justified(&self) -> bool {
+        false
+    }
     fn summary(&self) -> &'static str {
         "a `// PANIC:` comment that justifies nothing"
     }

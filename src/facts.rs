@@ -1,0 +1,356 @@
+//! What a file tells the whole-workspace rules, gathered during the one visit:
+//! the modules it defines and their items and re-exports, the paths its layered
+//! code refers to, its `Deserialize` types, its public functions' parameter
+//! types, and evidence of serving requests or catching panics.
+//!
+//! Paths are resolved as far as the file alone allows (`crate::`, `self::`,
+//! `super::`, child modules, `use` imports); following re-exports across files
+//! is the workspace pass's job ([`crate::boundary`]).
+
+use std::collections::{HashMap, HashSet};
+
+use crate::diagnostic::Span;
+
+/// A path as written, one string per segment (`::sqlx::Pool` is `["sqlx", "Pool"]`
+/// with `leading_colon`).
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct RawPath {
+    pub segments: Vec<String>,
+    pub leading_colon: bool,
+}
+
+impl RawPath {
+    pub fn written(&self) -> String {
+        let joined = self.segments.join("::");
+        if self.leading_colon {
+            format!("::{joined}")
+        } else {
+            joined
+        }
+    }
+}
+
+/// How a reference was written.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum RefKind {
+    /// A `use` (or `extern crate`) item: reported once, here.
+    Use,
+    /// Any other path: types, expressions, patterns, bounds, impl headers, macros, derives.
+    Path,
+}
+
+/// A path in layered code, resolved as far as the file allows.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Reference {
+    /// The module the code is in (`my_crate::core::users`).
+    pub module: String,
+    /// The resolved target, crate name first.
+    pub target: Vec<String>,
+    /// The first segment names a crate (not an item of this crate).
+    pub external: bool,
+    pub written: String,
+    pub span: Span,
+    pub kind: RefKind,
+}
+
+/// A module defined by a file (its own, or an inline one).
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct ModuleFacts {
+    pub path: String,
+    /// Names of the items it defines, child modules included.
+    pub items: Vec<String>,
+    /// `pub use` re-exports: the name they give and the resolved target.
+    pub reexports: Vec<(String, Vec<String>)>,
+    /// `pub use a::b::*` re-exports: the resolved module.
+    pub glob_reexports: Vec<Vec<String>>,
+}
+
+/// A public function of a layered module and the types its parameters name.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct PublicFn {
+    pub module: String,
+    pub name: String,
+    /// Every path in every parameter type, resolved.
+    pub params: Vec<ParamType>,
+}
+
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct ParamType {
+    pub target: Vec<String>,
+    pub written: String,
+    pub span: Span,
+}
+
+/// What the runtime rules look for.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct Runtime {
+    /// Where the file builds a server (an axum `Router`, an actix `App`, ...).
+    pub serves: Option<Span>,
+    /// It installs a panic hook.
+    pub hook: bool,
+    /// It catches panics (`catch_unwind`, `CatchPanicLayer`).
+    pub catches: bool,
+    /// `fn main` at the top level of the file.
+    pub main_fn: Option<Span>,
+}
+
+/// Everything above for one file.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct Facts {
+    pub modules: Vec<ModuleFacts>,
+    pub references: Vec<Reference>,
+    /// Types that derive (or implement) `Deserialize`, by resolved path.
+    pub deserialize_types: Vec<Vec<String>>,
+    pub public_fns: Vec<PublicFn>,
+    pub runtime: Runtime,
+}
+
+/// The names a module's code can use without a path prefix.
+#[derive(Debug, Default)]
+struct Scope {
+    /// `use` imports: the name and the path it stands for (first segment unresolved).
+    imports: HashMap<String, RawPath>,
+    /// Items and child modules defined here.
+    items: HashSet<String>,
+}
+
+/// A path waiting for the whole file to be seen (items and `use`s may come later).
+#[derive(Debug)]
+struct Pending {
+    module: String,
+    path: RawPath,
+    span: Span,
+    kind: RefKind,
+}
+
+#[derive(Debug)]
+struct PendingFn {
+    module: String,
+    name: String,
+    params: Vec<(RawPath, Span)>,
+}
+
+/// Gathers [`Facts`] while the checker walks a file.
+#[derive(Debug, Default)]
+pub struct FactsBuilder {
+    crate_name: String,
+    scopes: HashMap<String, Scope>,
+    modules: Vec<ModuleFacts>,
+    pending: Vec<Pending>,
+    reexports: Vec<(String, String, RawPath)>,
+    glob_reexports: Vec<(String, RawPath)>,
+    deserialize: Vec<(String, RawPath)>,
+    fns: Vec<PendingFn>,
+    pub runtime: Runtime,
+}
+
+impl FactsBuilder {
+    pub fn new(module_path: &str) -> FactsBuilder {
+        let mut builder = FactsBuilder {
+            crate_name: module_path.split("::").next().unwrap_or_default().to_owned(),
+            ..FactsBuilder::default()
+        };
+        builder.enter_module(module_path);
+        builder
+    }
+
+    pub fn enter_module(&mut self, module: &str) {
+        self.scopes.entry(module.to_owned()).or_default();
+        if !self.modules.iter().any(|m| m.path == module) {
+            self.modules.push(ModuleFacts {
+                path: module.to_owned(),
+                ..ModuleFacts::default()
+            });
+        }
+    }
+
+    pub fn item(&mut self, module: &str, name: String) {
+        if let Some(m) = self.modules.iter_mut().find(|m| m.path == module) {
+            m.items.push(name.clone());
+        }
+        self.scopes.entry(module.to_owned()).or_default().items.insert(name);
+    }
+
+    /// A `use` leaf: `name` is the imported name (`None` for `_`), `glob` for `*`.
+    pub fn import(&mut self, module: &str, path: RawPath, name: Option<String>, public: bool) {
+        match name {
+            Some(name) => {
+                if public {
+                    self.reexports.push((module.to_owned(), name.clone(), path.clone()));
+                }
+                self.scopes
+                    .entry(module.to_owned())
+                    .or_default()
+                    .imports
+                    .insert(name, path);
+            }
+            None if public => self.glob_reexports.push((module.to_owned(), path)),
+            None => {}
+        }
+    }
+
+    pub fn reference(&mut self, module: &str, path: RawPath, span: Span, kind: RefKind) {
+        self.pending.push(Pending {
+            module: module.to_owned(),
+            path,
+            span,
+            kind,
+        });
+    }
+
+    pub fn deserialize_type(&mut self, module: &str, path: RawPath) {
+        self.deserialize.push((module.to_owned(), path));
+    }
+
+    pub fn public_fn(&mut self, module: &str, name: String, params: Vec<(RawPath, Span)>) {
+        self.fns.push(PendingFn {
+            module: module.to_owned(),
+            name,
+            params,
+        });
+    }
+
+    /// Resolves everything the file alone can resolve.
+    pub fn finish(mut self) -> Facts {
+        let mut references = Vec::with_capacity(self.pending.len());
+        for p in std::mem::take(&mut self.pending) {
+            let imported = p
+                .path
+                .segments
+                .first()
+                .is_some_and(|first| self.is_imported(&p.module, first));
+            // A path through an imported name was reported at its `use`.
+            if p.kind == RefKind::Path && imported && !p.path.leading_colon {
+                continue;
+            }
+            if let Some((target, external)) = self.resolve(&p.module, &p.path) {
+                references.push(Reference {
+                    module: p.module,
+                    target,
+                    external,
+                    written: p.path.written(),
+                    span: p.span,
+                    kind: p.kind,
+                });
+            }
+        }
+        for (module, name, path) in std::mem::take(&mut self.reexports) {
+            if let Some((target, _)) = self.resolve(&module, &path) {
+                if let Some(m) = self.modules.iter_mut().find(|m| m.path == module) {
+                    m.reexports.push((name, target));
+                }
+            }
+        }
+        for (module, path) in std::mem::take(&mut self.glob_reexports) {
+            if let Some((target, _)) = self.resolve(&module, &path) {
+                if let Some(m) = self.modules.iter_mut().find(|m| m.path == module) {
+                    m.glob_reexports.push(target);
+                }
+            }
+        }
+        let deserialize_types = std::mem::take(&mut self.deserialize)
+            .into_iter()
+            .filter_map(|(module, path)| self.resolve_name(&module, &path))
+            .collect();
+        let public_fns = std::mem::take(&mut self.fns)
+            .into_iter()
+            .map(|f| PublicFn {
+                params: f
+                    .params
+                    .iter()
+                    .filter_map(|(path, span)| {
+                        Some(ParamType {
+                            target: self.resolve_name(&f.module, path)?,
+                            written: path.written(),
+                            span: *span,
+                        })
+                    })
+                    .collect(),
+                module: f.module,
+                name: f.name,
+            })
+            .collect();
+        Facts {
+            modules: self.modules,
+            references,
+            deserialize_types,
+            public_fns,
+            runtime: self.runtime,
+        }
+    }
+
+    fn is_imported(&self, module: &str, name: &str) -> bool {
+        self.scopes
+            .get(module)
+            .is_some_and(|s| s.imports.contains_key(name) && !s.items.contains(name))
+    }
+
+    /// Resolves a path that may be a single name (a type named in a signature):
+    /// imported names are followed through their `use`.
+    fn resolve_name(&self, module: &str, path: &RawPath) -> Option<Vec<String>> {
+        let first = path.segments.first()?;
+        if !path.leading_colon && self.is_imported(module, first) {
+            let import = self.scopes.get(module)?.imports.get(first)?;
+            let mut joined = import.clone();
+            joined.segments.extend(path.segments.iter().skip(1).cloned());
+            return self.resolve(module, &joined).map(|(t, _)| t);
+        }
+        self.resolve(module, path).map(|(t, _)| t)
+    }
+
+    /// `crate::`, `self::`, `super::`, a child item, an import, or a crate name.
+    fn resolve(&self, module: &str, path: &RawPath) -> Option<(Vec<String>, bool)> {
+        self.resolve_at(module, path, 0)
+    }
+
+    fn resolve_at(&self, module: &str, path: &RawPath, depth: u8) -> Option<(Vec<String>, bool)> {
+        // `use a as b; use b as a;` must not loop.
+        if depth > 8 {
+            return None;
+        }
+        let mut segments = path.segments.iter();
+        let first = segments.next()?;
+        if path.leading_colon {
+            return Some((path.segments.clone(), true));
+        }
+        let module_segments = || module.split("::").map(str::to_owned);
+        let (mut target, external): (Vec<String>, bool) = match first.as_str() {
+            "crate" | "$crate" => (vec![self.crate_name.clone()], false),
+            "self" => (module_segments().collect(), false),
+            "super" => {
+                let mut base: Vec<String> = module_segments().collect();
+                base.pop();
+                let mut rest = segments.clone().peekable();
+                while rest.peek().is_some_and(|s| s.as_str() == "super") {
+                    base.pop();
+                    rest.next();
+                    segments.next();
+                }
+                (base, false)
+            }
+            "Self" => return None,
+            name => {
+                let scope = self.scopes.get(module);
+                if scope.is_some_and(|s| s.items.contains(name)) {
+                    let mut base: Vec<String> = module_segments().collect();
+                    base.push(name.to_owned());
+                    (base, false)
+                } else if let Some(import) = scope.and_then(|s| s.imports.get(name)) {
+                    // `use a::b; b::c` in a `use` stands for `a::b::c`.
+                    if import.segments.first().map(String::as_str) == Some(name)
+                        && import.segments.len() == 1
+                    {
+                        (vec![name.to_owned()], true)
+                    } else {
+                        let (base, external) = self.resolve_at(module, import, depth + 1)?;
+                        (base, external)
+                    }
+                } else {
+                    (vec![name.to_owned()], true)
+                }
+            }
+        };
+        target.extend(segments.cloned());
+        Some((target, external))
+    }
+}

@@ -1,0 +1,107 @@
+//! `forbidden-crate`: see `forbidden_crate.md`.
+#![doc = include_str!("forbidden_crate.md")]
+
+use super::{Level, Rule};
+use crate::boundary::{Emit, Place, WorkspaceFacts};
+use crate::diagnostic::Finding;
+
+pub struct ForbiddenCrate;
+
+impl Rule for ForbiddenCrate {
+    fn id(&self) -> &'static str {
+        "forbidden-crate"
+    }
+    fn default_level(&self) -> Level {
+        Level::Deny
+    }
+    fn can_be_justified(&self) -> bool {
+        false
+    }
+    fn summary(&self) -> &'static str {
+        "a layer's code names a crate that layer must not see"
+    }
+    fn docs(&self) -> &'static str {
+        include_str!("forbidden_crate.md")
+    }
+
+    fn workspace(&self, wf: &WorkspaceFacts<'_>, out: &mut Emit) {
+        let Some(severity) = wf.config.severity(self.id()) else {
+            return;
+        };
+        for file in &wf.files {
+            for r in &file.facts.references {
+                let Some(layer) = wf.config.layer_of(&r.module) else {
+                    continue;
+                };
+                if layer.forbid_crates.is_empty() {
+                    continue;
+                }
+                let target = wf.follow(&r.target);
+                let Some(first) = target.first() else {
+                    continue;
+                };
+                let own_crate = r.module.split("::").next().unwrap_or_default();
+                if first == own_crate {
+                    continue;
+                }
+                let krate = wf.crate_of(file.package, first);
+                let forbidden = layer
+                    .forbid_crates
+                    .iter()
+                    .any(|c| c.replace('-', "_") == krate);
+                if !forbidden {
+                    continue;
+                }
+                out.push(Place::File(file.index), finding(severity, layer, r, &target, &krate));
+            }
+        }
+    }
+}
+
+fn finding(
+    severity: crate::diagnostic::Severity,
+    layer: &crate::config::Layer,
+    r: &crate::facts::Reference,
+    target: &[String],
+    krate: &str,
+) -> Finding {
+    let full = target.join("::");
+    let renamed = if r.written.starts_with(krate) || r.written.starts_with(&format!("::{krate}")) {
+        String::new()
+    } else {
+        format!(" (`{}` is `{full}`)", r.written)
+    };
+    let is_error_type = target.last().is_some_and(|s| s.ends_with("Error"));
+    let (message, help) = if is_error_type {
+        (
+            format!(
+                "`{full}` leaks into layer `{}`, which may not name `{krate}`{renamed}",
+                layer.name
+            ),
+            format!(
+                "define a domain error type in `{}` and map `{full}` into it at the infrastructure boundary (an `impl From<{full}>` there)",
+                layer.name
+            ),
+        )
+    } else {
+        (
+            format!(
+                "layer `{}` may not name crate `{krate}`: `{}`{renamed}",
+                layer.name, r.written
+            ),
+            format!(
+                "keep `{krate}` behind a trait that `{}` owns and the infrastructure layer implements",
+                layer.name
+            ),
+        )
+    };
+    Finding {
+        rule: "forbidden-crate",
+        severity,
+        message,
+        help: Some(help),
+        span: r.span,
+        layer: Some(layer.name.clone()),
+        justification: None,
+    }
+}
