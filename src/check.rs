@@ -335,6 +335,7 @@ impl Checker<'_> {
                 Piece::Expr(e) => self.visit_expr(&e),
                 Piece::Stmt(s) => self.visit_stmt(&s),
                 Piece::Arm(a) => self.visit_arm(&a),
+                Piece::Pat(p) => self.visit_pat(&p),
             }
         }
     }
@@ -363,7 +364,11 @@ impl<'ast> Visit<'ast> for Checker<'_> {
         }
         let public = !matches!(item.vis, syn::Visibility::Inherited);
         let start = match &item.leading_colon {
-            Some(colon) => colon.spans.first().copied().unwrap_or_else(TokenSpan::call_site),
+            Some(colon) => colon
+                .spans
+                .first()
+                .copied()
+                .unwrap_or_else(TokenSpan::call_site),
             None => use_tree_start(&item.tree),
         };
         let mut leaves = Vec::new();
@@ -395,7 +400,10 @@ impl<'ast> Visit<'ast> for Checker<'_> {
             segments: vec![item.ident.to_string()],
             leading_colon: true,
         };
-        let end = item.rename.as_ref().map_or(item.ident.span(), |(_, r)| r.span());
+        let end = item
+            .rename
+            .as_ref()
+            .map_or(item.ident.span(), |(_, r)| r.span());
         let span = span::between(item.extern_token.span, end);
         if self.records_references() {
             self.facts
@@ -415,7 +423,8 @@ impl<'ast> Visit<'ast> for Checker<'_> {
 
     fn visit_attribute(&mut self, attr: &'ast Attribute) {
         if attr.path().is_ident("derive") {
-            let derives = attr.parse_args_with(Punctuated::<syn::Path, Token![,]>::parse_terminated);
+            let derives =
+                attr.parse_args_with(Punctuated::<syn::Path, Token![,]>::parse_terminated);
             for path in derives.iter().flatten() {
                 self.record_path(path, RefKind::Path);
             }
@@ -446,7 +455,8 @@ impl<'ast> Visit<'ast> for Checker<'_> {
             .is_some_and(|s| s.ident == "Deserialize");
         if implements_deserialize && self.gathers_facts() {
             if let syn::Type::Path(ty) = &*item.self_ty {
-                self.facts.deserialize_type(&self.module, raw_path(&ty.path));
+                self.facts
+                    .deserialize_type(&self.module, raw_path(&ty.path));
             }
         }
         visit::visit_item_impl(self, item);
@@ -791,14 +801,17 @@ impl<'ast> Visit<'ast> for TypePaths {
 }
 
 fn derives_deserialize(attrs: &[Attribute]) -> bool {
-    attrs.iter().filter(|a| a.path().is_ident("derive")).any(|a| {
-        a.parse_args_with(Punctuated::<syn::Path, Token![,]>::parse_terminated)
-            .is_ok_and(|paths| {
-                paths
-                    .iter()
-                    .any(|p| p.segments.last().is_some_and(|s| s.ident == "Deserialize"))
-            })
-    })
+    attrs
+        .iter()
+        .filter(|a| a.path().is_ident("derive"))
+        .any(|a| {
+            a.parse_args_with(Punctuated::<syn::Path, Token![,]>::parse_terminated)
+                .is_ok_and(|paths| {
+                    paths
+                        .iter()
+                        .any(|p| p.segments.last().is_some_and(|s| s.ident == "Deserialize"))
+                })
+        })
 }
 
 /// Crates whose items build a server, and the items that do.

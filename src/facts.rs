@@ -147,7 +147,11 @@ pub struct FactsBuilder {
 impl FactsBuilder {
     pub fn new(module_path: &str) -> FactsBuilder {
         let mut builder = FactsBuilder {
-            crate_name: module_path.split("::").next().unwrap_or_default().to_owned(),
+            crate_name: module_path
+                .split("::")
+                .next()
+                .unwrap_or_default()
+                .to_owned(),
             ..FactsBuilder::default()
         };
         builder.enter_module(module_path);
@@ -168,7 +172,11 @@ impl FactsBuilder {
         if let Some(m) = self.modules.iter_mut().find(|m| m.path == module) {
             m.items.push(name.clone());
         }
-        self.scopes.entry(module.to_owned()).or_default().items.insert(name);
+        self.scopes
+            .entry(module.to_owned())
+            .or_default()
+            .items
+            .insert(name);
     }
 
     /// A `use` leaf: `name` is the imported name (`None` for `_`), `glob` for `*`.
@@ -176,7 +184,8 @@ impl FactsBuilder {
         match name {
             Some(name) => {
                 if public {
-                    self.reexports.push((module.to_owned(), name.clone(), path.clone()));
+                    self.reexports
+                        .push((module.to_owned(), name.clone(), path.clone()));
                 }
                 self.scopes
                     .entry(module.to_owned())
@@ -292,7 +301,9 @@ impl FactsBuilder {
         if !path.leading_colon && self.is_imported(module, first) {
             let import = self.scopes.get(module)?.imports.get(first)?;
             let mut joined = import.clone();
-            joined.segments.extend(path.segments.iter().skip(1).cloned());
+            joined
+                .segments
+                .extend(path.segments.iter().skip(1).cloned());
             return self.resolve(module, &joined).map(|(t, _)| t);
         }
         self.resolve(module, path).map(|(t, _)| t)

@@ -17,6 +17,7 @@ pub enum Piece {
     Expr(Expr),
     Stmt(Stmt),
     Arm(Arm),
+    Pat(Pat),
 }
 
 /// Macros whose arguments are not run-time code: never looked into.
@@ -154,12 +155,12 @@ fn split(tokens: TokenStream) -> Vec<Vec<TokenTree>> {
     pieces
 }
 
-/// `matches!(expr, pattern if guard)`: the expression and the guard.
+/// `matches!(expr, pattern if guard)`: the expression, the pattern and the guard.
 fn matches_args(tokens: &TokenStream) -> Option<Vec<Piece>> {
     let parser = |input: ParseStream<'_>| {
         let expr: Expr = input.parse()?;
         input.parse::<Token![,]>()?;
-        Pat::parse_multi_with_leading_vert(input)?;
+        let pat = Pat::parse_multi_with_leading_vert(input)?;
         let guard = if input.peek(Token![if]) {
             input.parse::<Token![if]>()?;
             Some(input.parse::<Expr>()?)
@@ -173,10 +174,10 @@ fn matches_args(tokens: &TokenStream) -> Option<Vec<Piece>> {
         } else {
             Vec::new()
         };
-        Ok((expr, guard, rest))
+        Ok((expr, pat, guard, rest))
     };
-    let (expr, guard, rest) = parser.parse2(tokens.clone()).ok()?;
-    let mut pieces = vec![Piece::Expr(expr)];
+    let (expr, pat, guard, rest) = parser.parse2(tokens.clone()).ok()?;
+    let mut pieces = vec![Piece::Expr(expr), Piece::Pat(pat)];
     pieces.extend(guard.map(Piece::Expr));
     pieces.extend(rest.into_iter().map(Piece::Expr));
     Some(pieces)

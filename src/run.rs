@@ -94,7 +94,11 @@ pub fn run(args: &CheckArgs) -> Result<Outcome, RunError> {
     if let Some(wanted) = &wanted {
         files.retain(|f| wanted.contains(&f.canonical));
         let reached: HashSet<&PathBuf> = files.iter().map(|f| &f.canonical).collect();
-        let mut loose: Vec<PathBuf> = wanted.iter().filter(|f| !reached.contains(f)).cloned().collect();
+        let mut loose: Vec<PathBuf> = wanted
+            .iter()
+            .filter(|f| !reached.contains(f))
+            .cloned()
+            .collect();
         loose.sort();
         files.extend(workspace::check_loose_files(&ws, &loose, &config)?);
     }
@@ -106,7 +110,9 @@ pub fn run(args: &CheckArgs) -> Result<Outcome, RunError> {
             .and_then(|p| ws.packages.get(p))
             .map(|p| p.name.clone());
         if let Some(text) = manifest {
-            report.sources.insert(path.clone(), Arc::from(text.as_str()));
+            report
+                .sources
+                .insert(path.clone(), Arc::from(text.as_str()));
         }
         let located = on_manifest.into_iter().map(|finding| Located {
             path: path.clone(),
@@ -155,7 +161,10 @@ fn named_files(files: &[PathBuf]) -> Result<Option<HashSet<PathBuf>>, RunError> 
         return Ok(None);
     }
     let mut wanted = HashSet::new();
-    for file in files.iter().filter(|f| f.extension().is_some_and(|e| e == "rs")) {
+    for file in files
+        .iter()
+        .filter(|f| f.extension().is_some_and(|e| e == "rs"))
+    {
         let canonical = std::fs::canonicalize(file).map_err(|source| RunError::File {
             path: file.clone(),
             source,

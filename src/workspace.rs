@@ -13,9 +13,9 @@ use std::path::{Component, Path, PathBuf};
 use std::sync::{Arc, Mutex, PoisonError};
 
 use crate::check::{self, FileContext, FileSummary, ModDecl};
-use crate::facts::Facts;
 use crate::config::Config;
 use crate::diagnostic::{Finding, Pos, Span};
+use crate::facts::Facts;
 use crate::rules::{InternalError, ParseError};
 use crate::source::SourceText;
 

@@ -13,12 +13,18 @@ fn clean_workspace_exits_zero() {
     let out = run_in(dir.path(), &["panicfree", "--format", "json"]);
     assert_eq!(code(&out), 0, "{}", stderr(&out));
     assert_eq!(json(&out)["summary"]["files"], 1);
-    assert_eq!(stderr(&out), "panicfree: 0 blocking, 0 warnings, 0 justified; 1 file checked\n");
+    assert_eq!(
+        stderr(&out),
+        "panicfree: 0 blocking, 0 warnings, 0 justified; 1 file checked\n"
+    );
 }
 
 #[test]
 fn blocking_finding_exits_one_and_warnings_alone_exit_zero() {
-    let dir = package(&[("src/lib.rs", "pub fn f(o: Option<u8>) -> u8 { o.unwrap() }\n")]);
+    let dir = package(&[(
+        "src/lib.rs",
+        "pub fn f(o: Option<u8>) -> u8 { o.unwrap() }\n",
+    )]);
     assert_eq!(code(&run_in(dir.path(), &[])), 1);
     let dir = package(&[("src/lib.rs", "pub fn f(a: u8, b: u8) -> u8 { a / b }\n")]);
     let out = run_in(dir.path(), &["--format", "json"]);
@@ -28,7 +34,10 @@ fn blocking_finding_exits_one_and_warnings_alone_exit_zero() {
 
 #[test]
 fn runs_with_or_without_the_cargo_subcommand_word_and_with_check() {
-    let dir = package(&[("src/lib.rs", "pub fn f(o: Option<u8>) -> u8 { o.unwrap() }\n")]);
+    let dir = package(&[(
+        "src/lib.rs",
+        "pub fn f(o: Option<u8>) -> u8 { o.unwrap() }\n",
+    )]);
     for args in [&["panicfree"][..], &[], &["panicfree", "check"], &["check"]] {
         let mut args = args.to_vec();
         args.extend(["--format", "json"]);
@@ -54,7 +63,10 @@ fn no_manifest_exits_two_with_one_clear_line() {
     assert_eq!(code(&out), 2);
     let err = stderr(&out);
     assert_eq!(err.lines().count(), 1, "{err}");
-    assert!(err.starts_with("error: cannot read the workspace: "), "{err}");
+    assert!(
+        err.starts_with("error: cannot read the workspace: "),
+        "{err}"
+    );
     assert!(err.contains("Cargo.toml"), "{err}");
     assert!(!err.contains("panicked"), "{err}");
 }
@@ -66,18 +78,38 @@ fn manifest_path_selects_the_workspace() {
     let manifest = dir.path().join("Cargo.toml");
     let out = run_in(
         elsewhere.path(),
-        &["--manifest-path", manifest.to_str().expect("utf-8 path"), "--format", "json"],
+        &[
+            "--manifest-path",
+            manifest.to_str().expect("utf-8 path"),
+            "--format",
+            "json",
+        ],
     );
     assert_eq!(code(&out), 1);
-    assert_eq!(sites(&json(&out)), [("src/lib.rs".to_owned(), 1, "indexing".to_owned())]);
+    assert_eq!(
+        sites(&json(&out)),
+        [("src/lib.rs".to_owned(), 1, "indexing".to_owned())]
+    );
 }
 
 fn two_members() -> tempfile::TempDir {
     package(&[
-        ("Cargo.toml", "[workspace]\nmembers = [\"a\", \"b\"]\nresolver = \"2\"\n"),
-        ("a/Cargo.toml", "[package]\nname = \"a\"\nversion = \"0.1.0\"\nedition = \"2021\"\n"),
-        ("a/src/lib.rs", "pub fn f(o: Option<u8>) -> u8 { o.unwrap() }\n"),
-        ("b/Cargo.toml", "[package]\nname = \"b-crate\"\nversion = \"0.1.0\"\nedition = \"2021\"\n"),
+        (
+            "Cargo.toml",
+            "[workspace]\nmembers = [\"a\", \"b\"]\nresolver = \"2\"\n",
+        ),
+        (
+            "a/Cargo.toml",
+            "[package]\nname = \"a\"\nversion = \"0.1.0\"\nedition = \"2021\"\n",
+        ),
+        (
+            "a/src/lib.rs",
+            "pub fn f(o: Option<u8>) -> u8 { o.unwrap() }\n",
+        ),
+        (
+            "b/Cargo.toml",
+            "[package]\nname = \"b-crate\"\nversion = \"0.1.0\"\nedition = \"2021\"\n",
+        ),
         ("b/src/main.rs", "fn main() { todo!() }\n"),
     ])
 }
@@ -95,8 +127,14 @@ fn package_flag_narrows_to_members() {
     );
     assert_eq!(all["findings"][1]["package"], "b-crate");
     let only_b = json(&run_in(dir.path(), &["-p", "b-crate", "--format", "json"]));
-    assert_eq!(sites(&only_b), [("b/src/main.rs".to_owned(), 1, "panic".to_owned())]);
-    let both = json(&run_in(dir.path(), &["-p", "a", "--package", "b-crate", "--format", "json"]));
+    assert_eq!(
+        sites(&only_b),
+        [("b/src/main.rs".to_owned(), 1, "panic".to_owned())]
+    );
+    let both = json(&run_in(
+        dir.path(),
+        &["-p", "a", "--package", "b-crate", "--format", "json"],
+    ));
     assert_eq!(both["summary"]["files"], 2);
 }
 
@@ -105,7 +143,10 @@ fn unknown_package_exits_two() {
     let dir = two_members();
     let out = run_in(dir.path(), &["-p", "c"]);
     assert_eq!(code(&out), 2);
-    assert_eq!(stderr(&out), "error: package `c` is not a member of this workspace\n");
+    assert_eq!(
+        stderr(&out),
+        "error: package `c` is not a member of this workspace\n"
+    );
 }
 
 #[test]
@@ -115,7 +156,10 @@ fn files_mode_checks_only_the_named_files_with_their_module_and_layer() {
             "panicfree.toml",
             "[[layer]]\nname = \"core\"\nmodules = [\"demo::core\"]\n",
         ),
-        ("src/lib.rs", "pub mod core;\npub fn f(o: Option<u8>) -> u8 { o.unwrap() }\n"),
+        (
+            "src/lib.rs",
+            "pub mod core;\npub fn f(o: Option<u8>) -> u8 { o.unwrap() }\n",
+        ),
         ("src/core/mod.rs", "pub mod rules;\n"),
         ("src/core/rules.rs", "pub fn g(v: &[u8]) -> u8 { v[1] }\n"),
         ("tests/it.rs", "#[test]\nfn t() { Some(1).unwrap(); }\n"),
@@ -123,11 +167,20 @@ fn files_mode_checks_only_the_named_files_with_their_module_and_layer() {
     ]);
     let out = run_in(
         dir.path(),
-        &["--format", "json", "src/core/rules.rs", "README.md", "tests/it.rs"],
+        &[
+            "--format",
+            "json",
+            "src/core/rules.rs",
+            "README.md",
+            "tests/it.rs",
+        ],
     );
     assert_eq!(code(&out), 1, "{}", stderr(&out));
     let report = json(&out);
-    assert_eq!(sites(&report), [("src/core/rules.rs".to_owned(), 1, "indexing".to_owned())]);
+    assert_eq!(
+        sites(&report),
+        [("src/core/rules.rs".to_owned(), 1, "indexing".to_owned())]
+    );
     assert_eq!(report["findings"][0]["layer"], "core");
     assert_eq!(report["findings"][0]["package"], "demo");
     assert_eq!(report["summary"]["files"], 1);
@@ -136,17 +189,26 @@ fn files_mode_checks_only_the_named_files_with_their_module_and_layer() {
         dir.path(),
         &["--format", "json", "--include-tests", "tests/it.rs"],
     ));
-    assert_eq!(sites(&with_tests), [("tests/it.rs".to_owned(), 2, "unwrap".to_owned())]);
+    assert_eq!(
+        sites(&with_tests),
+        [("tests/it.rs".to_owned(), 2, "unwrap".to_owned())]
+    );
 }
 
 #[test]
 fn files_mode_checks_a_file_no_module_reaches() {
     let dir = package(&[
         ("src/lib.rs", CLEAN_LIB),
-        ("src/orphan.rs", "pub fn f(o: Option<u8>) -> u8 { o.unwrap() }\n"),
+        (
+            "src/orphan.rs",
+            "pub fn f(o: Option<u8>) -> u8 { o.unwrap() }\n",
+        ),
     ]);
     let report = json(&run_in(dir.path(), &["--format", "json", "src/orphan.rs"]));
-    assert_eq!(sites(&report), [("src/orphan.rs".to_owned(), 1, "unwrap".to_owned())]);
+    assert_eq!(
+        sites(&report),
+        [("src/orphan.rs".to_owned(), 1, "unwrap".to_owned())]
+    );
     // Without FILES, a file that no `mod` reaches is not part of the crate.
     let report = json(&run_in(dir.path(), &["--format", "json"]));
     assert_eq!(report["summary"]["files"], 1);
@@ -157,7 +219,11 @@ fn a_missing_named_file_exits_two() {
     let dir = package(&[("src/lib.rs", CLEAN_LIB)]);
     let out = run_in(dir.path(), &["src/nope.rs"]);
     assert_eq!(code(&out), 2);
-    assert!(stderr(&out).starts_with("error: src/nope.rs: "), "{}", stderr(&out));
+    assert!(
+        stderr(&out).starts_with("error: src/nope.rs: "),
+        "{}",
+        stderr(&out)
+    );
 }
 
 #[test]
@@ -165,7 +231,10 @@ fn a_file_that_does_not_parse_is_a_finding_and_the_rest_is_checked() {
     let dir = package(&[
         ("src/lib.rs", "mod broken;\nmod fine;\n"),
         ("src/broken.rs", "pub fn f( {\n"),
-        ("src/fine.rs", "pub fn g(o: Option<u8>) -> u8 { o.unwrap() }\n"),
+        (
+            "src/fine.rs",
+            "pub fn g(o: Option<u8>) -> u8 { o.unwrap() }\n",
+        ),
     ]);
     let out = run_in(dir.path(), &["--format", "json"]);
     assert_eq!(code(&out), 1);
@@ -181,24 +250,37 @@ fn a_file_that_does_not_parse_is_a_finding_and_the_rest_is_checked() {
 #[test]
 fn a_file_that_is_not_utf8_is_a_parse_error() {
     let dir = package(&[("src/lib.rs", "mod latin1;\n")]);
-    std::fs::write(dir.path().join("src/latin1.rs"), b"// caf\xe9\npub fn f() {}\n").expect("write");
+    std::fs::write(
+        dir.path().join("src/latin1.rs"),
+        b"// caf\xe9\npub fn f() {}\n",
+    )
+    .expect("write");
     let out = run_in(dir.path(), &["--format", "json"]);
     assert_eq!(code(&out), 1);
     let report = json(&out);
-    assert_eq!(sites(&report), [("src/latin1.rs".to_owned(), 1, "parse-error".to_owned())]);
+    assert_eq!(
+        sites(&report),
+        [("src/latin1.rs".to_owned(), 1, "parse-error".to_owned())]
+    );
     let message = report["findings"][0]["message"].as_str().expect("message");
     assert!(message.contains("not valid UTF-8"), "{message}");
 }
 
 #[test]
 fn a_missing_module_file_is_reported_at_the_mod_item() {
-    let dir = package(&[("src/lib.rs", "pub fn f() {}\n\n#[path = \"x/y.rs\"]\nmod gone;\nmod also_gone;\n")]);
+    let dir = package(&[(
+        "src/lib.rs",
+        "pub fn f() {}\n\n#[path = \"x/y.rs\"]\nmod gone;\nmod also_gone;\n",
+    )]);
     let out = run_in(dir.path(), &["--format", "json"]);
     assert_eq!(code(&out), 1);
     let report = json(&out);
     let f = &report["findings"];
     assert_eq!(f[0]["line"], 4, "{report}");
-    assert_eq!(f[0]["message"], "file not found for module `gone`: expected `src/x/y.rs`");
+    assert_eq!(
+        f[0]["message"],
+        "file not found for module `gone`: expected `src/x/y.rs`"
+    );
     assert_eq!(
         f[1]["message"],
         "file not found for module `also_gone`: expected `src/also_gone.rs` or `src/also_gone/mod.rs`"
@@ -239,13 +321,19 @@ fn module_files_are_found_as_rustc_finds_them() {
 fn cfg_test_modules_are_skipped_unless_tests_are_included() {
     let dir = package(&[
         ("src/lib.rs", "#[cfg(test)]\nmod tests;\npub fn f() {}\n"),
-        ("src/tests.rs", "#[test]\nfn t() { Some(1).unwrap(); assert!(true); }\n"),
+        (
+            "src/tests.rs",
+            "#[test]\nfn t() { Some(1).unwrap(); assert!(true); }\n",
+        ),
         ("build.rs", "fn main() { Some(1).unwrap(); }\n"),
     ]);
     let report = json(&run_in(dir.path(), &["--format", "json"]));
     assert_eq!(report["summary"]["files"], 1);
     assert_eq!(report["summary"]["findings"], 0);
-    let report = json(&run_in(dir.path(), &["--format", "json", "--include-tests"]));
+    let report = json(&run_in(
+        dir.path(),
+        &["--format", "json", "--include-tests"],
+    ));
     // Asserting is what tests do: `assert!` stays quiet even then.
     assert_eq!(
         sites(&report),
@@ -259,10 +347,16 @@ fn cfg_test_modules_are_skipped_unless_tests_are_included() {
 #[test]
 fn five_thousand_levels_of_nesting_do_not_crash() {
     let body = format!("{}o.unwrap(){}", "(".repeat(5000), ")".repeat(5000));
-    let dir = package(&[("src/lib.rs", &format!("pub fn f(o: Option<u8>) -> u8 {{ {body} }}\n"))]);
+    let dir = package(&[(
+        "src/lib.rs",
+        &format!("pub fn f(o: Option<u8>) -> u8 {{ {body} }}\n"),
+    )]);
     let out = run_in(dir.path(), &["--format", "json"]);
     assert_eq!(code(&out), 1, "{}", stderr(&out));
-    assert_eq!(sites(&json(&out)), [("src/lib.rs".to_owned(), 1, "unwrap".to_owned())]);
+    assert_eq!(
+        sites(&json(&out)),
+        [("src/lib.rs".to_owned(), 1, "unwrap".to_owned())]
+    );
 }
 
 #[test]
@@ -271,7 +365,10 @@ fn absurd_nesting_is_one_parse_error() {
     let dir = package(&[("src/lib.rs", &format!("pub fn f() {{ let _ = {body}; }}\n"))]);
     let out = run_in(dir.path(), &["--format", "json"]);
     assert_eq!(code(&out), 1, "{}", stderr(&out));
-    assert_eq!(sites(&json(&out)), [("src/lib.rs".to_owned(), 1, "parse-error".to_owned())]);
+    assert_eq!(
+        sites(&json(&out)),
+        [("src/lib.rs".to_owned(), 1, "parse-error".to_owned())]
+    );
 }
 
 #[cfg(unix)]
@@ -279,9 +376,13 @@ fn absurd_nesting_is_one_parse_error() {
 fn a_symlink_loop_is_not_a_hang() {
     let dir = package(&[
         ("src/lib.rs", "mod a;\n"),
-        ("src/a/mod.rs", "mod a;\npub fn f(o: Option<u8>) -> u8 { o.unwrap() }\n"),
+        (
+            "src/a/mod.rs",
+            "mod a;\npub fn f(o: Option<u8>) -> u8 { o.unwrap() }\n",
+        ),
     ]);
-    std::os::unix::fs::symlink(dir.path().join("src/a"), dir.path().join("src/a/a")).expect("symlink");
+    std::os::unix::fs::symlink(dir.path().join("src/a"), dir.path().join("src/a/a"))
+        .expect("symlink");
     let out = run_in(dir.path(), &["--format", "json"]);
     assert_eq!(code(&out), 1, "{}", stderr(&out));
     assert_eq!(json(&out)["summary"]["findings"], 1);
@@ -289,17 +390,30 @@ fn a_symlink_loop_is_not_a_hang() {
 
 #[test]
 fn output_file_holds_exactly_what_stdout_would() {
-    let dir = package(&[("src/lib.rs", "pub fn f(o: Option<u8>) -> u8 { o.unwrap() }\n")]);
+    let dir = package(&[(
+        "src/lib.rs",
+        "pub fn f(o: Option<u8>) -> u8 { o.unwrap() }\n",
+    )]);
     for format in ["json", "human"] {
         let stdout_run = run_in(dir.path(), &["--format", format, "--color", "never"]);
         let file = dir.path().join(format!("report.{format}"));
         let file_run = run_in(
             dir.path(),
-            &["--format", format, "--output", file.to_str().expect("utf-8"), "--color", "never"],
+            &[
+                "--format",
+                format,
+                "--output",
+                file.to_str().expect("utf-8"),
+                "--color",
+                "never",
+            ],
         );
         assert_eq!(code(&file_run), 1);
         assert!(file_run.stdout.is_empty());
-        assert_eq!(std::fs::read_to_string(&file).expect("report written"), stdout(&stdout_run));
+        assert_eq!(
+            std::fs::read_to_string(&file).expect("report written"),
+            stdout(&stdout_run)
+        );
         assert_eq!(stderr(&file_run), stderr(&stdout_run));
     }
 }
@@ -316,7 +430,12 @@ fn unwritable_output_exits_two() {
 fn the_tool_passes_its_own_check() {
     let manifest = fixture("..").join("Cargo.toml");
     let out = common::bin()
-        .args(["--manifest-path", manifest.to_str().expect("utf-8"), "-p", "cargo-panicfree"])
+        .args([
+            "--manifest-path",
+            manifest.to_str().expect("utf-8"),
+            "-p",
+            "cargo-panicfree",
+        ])
         .args(["--format", "json"])
         .output()
         .expect("binary runs");
@@ -328,9 +447,15 @@ fn the_tool_passes_its_own_check() {
 #[test]
 fn exclude_globs_drop_files() {
     let dir = package(&[
-        ("panicfree.toml", "[scope]\nexclude = [\"src/generated/**\"]\n"),
+        (
+            "panicfree.toml",
+            "[scope]\nexclude = [\"src/generated/**\"]\n",
+        ),
         ("src/lib.rs", "mod generated;\npub fn f() {}\n"),
-        ("src/generated/mod.rs", "pub fn g(o: Option<u8>) -> u8 { o.unwrap() }\n"),
+        (
+            "src/generated/mod.rs",
+            "pub fn g(o: Option<u8>) -> u8 { o.unwrap() }\n",
+        ),
     ]);
     let out = run_in(dir.path(), &["--format", "json"]);
     assert_eq!(code(&out), 0);

@@ -24,21 +24,36 @@ fn unknown_key_names_the_file_the_line_and_the_key() {
     assert!(err.starts_with("error: "), "{err}");
     assert!(err.contains("panicfree.toml:2"), "{err}");
     assert!(err.contains("incldue_tests"), "{err}");
-    assert!(err.contains("include_tests"), "expected keys are listed: {err}");
+    assert!(
+        err.contains("include_tests"),
+        "expected keys are listed: {err}"
+    );
 }
 
 #[test]
 fn unknown_rule_suggests_the_nearest() {
-    let dir = package(&[("panicfree.toml", "[rules]\nunwarp = \"allow\"\n"), ("src/lib.rs", UNWRAP)]);
+    let dir = package(&[
+        ("panicfree.toml", "[rules]\nunwarp = \"allow\"\n"),
+        ("src/lib.rs", UNWRAP),
+    ]);
     let err = one_line_error(&run_in(dir.path(), &[]));
-    assert!(err.contains("`rules.unwarp`: unknown rule `unwarp`, did you mean `unwrap`?"), "{err}");
+    assert!(
+        err.contains("`rules.unwarp`: unknown rule `unwarp`, did you mean `unwrap`?"),
+        "{err}"
+    );
 }
 
 #[test]
 fn bad_level_lists_the_levels() {
-    let dir = package(&[("panicfree.toml", "[rules]\nunwrap = \"off\"\n"), ("src/lib.rs", UNWRAP)]);
+    let dir = package(&[
+        ("panicfree.toml", "[rules]\nunwrap = \"off\"\n"),
+        ("src/lib.rs", UNWRAP),
+    ]);
     let err = one_line_error(&run_in(dir.path(), &[]));
-    assert!(err.contains("deny") && err.contains("warn") && err.contains("allow"), "{err}");
+    assert!(
+        err.contains("deny") && err.contains("warn") && err.contains("allow"),
+        "{err}"
+    );
 }
 
 #[test]
@@ -93,26 +108,39 @@ fn a_bad_key_in_workspace_metadata_names_cargo_toml() {
 #[test]
 fn rules_can_be_allowed_warned_and_denied() {
     let dir = package(&[
-        ("panicfree.toml", "[rules]\nunwrap = \"allow\"\narithmetic = \"deny\"\n"),
-        ("src/lib.rs", "pub fn f(o: Option<u8>, b: u8) -> u8 { o.unwrap() / b }\n"),
+        (
+            "panicfree.toml",
+            "[rules]\nunwrap = \"allow\"\narithmetic = \"deny\"\n",
+        ),
+        (
+            "src/lib.rs",
+            "pub fn f(o: Option<u8>, b: u8) -> u8 { o.unwrap() / b }\n",
+        ),
     ]);
     let out = run_in(dir.path(), &["--format", "json"]);
     assert_eq!(code(&out), 1);
     let report = json(&out);
-    assert_eq!(sites(&report), [("src/lib.rs".to_owned(), 1, "arithmetic".to_owned())]);
+    assert_eq!(
+        sites(&report),
+        [("src/lib.rs".to_owned(), 1, "arithmetic".to_owned())]
+    );
     assert_eq!(report["findings"][0]["severity"], "error");
 }
 
 #[test]
 fn parse_errors_cannot_be_allowed() {
-    let dir = package(&[("panicfree.toml", "[rules]\nparse-error = \"allow\"\n"), ("src/lib.rs", UNWRAP)]);
+    let dir = package(&[
+        ("panicfree.toml", "[rules]\nparse-error = \"allow\"\n"),
+        ("src/lib.rs", UNWRAP),
+    ]);
     let err = one_line_error(&run_in(dir.path(), &[]));
     assert!(err.contains("cannot be configured"), "{err}");
 }
 
 #[test]
 fn justification_markers_and_rules_are_configurable() {
-    let src = "pub fn f(o: Option<u8>) -> u8 {\n    // SAFE-UNWRAP: set in new()\n    o.unwrap()\n}\n";
+    let src =
+        "pub fn f(o: Option<u8>) -> u8 {\n    // SAFE-UNWRAP: set in new()\n    o.unwrap()\n}\n";
     let dir = package(&[
         (
             "panicfree.toml",
@@ -129,14 +157,20 @@ fn justification_markers_and_rules_are_configurable() {
 fn include_tests_can_be_set_in_config() {
     let dir = package(&[
         ("panicfree.toml", "[scope]\ninclude_tests = true\n"),
-        ("src/lib.rs", "#[cfg(test)]\nmod tests {\n    #[test]\n    fn t() { Some(1).unwrap(); }\n}\n"),
+        (
+            "src/lib.rs",
+            "#[cfg(test)]\nmod tests {\n    #[test]\n    fn t() { Some(1).unwrap(); }\n}\n",
+        ),
     ]);
     assert_eq!(code(&run_in(dir.path(), &[])), 1);
 }
 
 #[test]
 fn an_invalid_glob_is_a_config_error() {
-    let dir = package(&[("panicfree.toml", "[scope]\nexclude = [\"src/[\"]\n"), ("src/lib.rs", UNWRAP)]);
+    let dir = package(&[
+        ("panicfree.toml", "[scope]\nexclude = [\"src/[\"]\n"),
+        ("src/lib.rs", UNWRAP),
+    ]);
     let err = one_line_error(&run_in(dir.path(), &[]));
     assert!(err.contains("scope.exclude[0]"), "{err}");
 }
@@ -151,5 +185,8 @@ fn layer_may_use_must_name_a_layer() {
         ("src/lib.rs", UNWRAP),
     ]);
     let err = one_line_error(&run_in(dir.path(), &[]));
-    assert!(err.contains("unknown layer `infar`, did you mean `infra`?"), "{err}");
+    assert!(
+        err.contains("unknown layer `infar`, did you mean `infra`?"),
+        "{err}"
+    );
 }

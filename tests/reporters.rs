@@ -56,8 +56,18 @@ fn json_fields_are_all_present_and_typed() {
         assert_eq!(
             keys,
             [
-                "rule", "severity", "message", "help", "path", "line", "column", "end_line",
-                "end_column", "package", "layer", "justification"
+                "rule",
+                "severity",
+                "message",
+                "help",
+                "path",
+                "line",
+                "column",
+                "end_line",
+                "end_column",
+                "package",
+                "layer",
+                "justification"
             ]
         );
         assert!(f["end_line"].as_u64() >= f["line"].as_u64());

@@ -52,7 +52,10 @@ impl Rule for ForbiddenCrate {
                 if !forbidden {
                     continue;
                 }
-                out.push(Place::File(file.index), finding(severity, layer, r, &target, &krate));
+                out.push(
+                    Place::File(file.index),
+                    finding(severity, layer, r, &target, &krate),
+                );
             }
         }
     }
@@ -66,10 +69,13 @@ fn finding(
     krate: &str,
 ) -> Finding {
     let full = target.join("::");
-    let renamed = if r.written.starts_with(krate) || r.written.starts_with(&format!("::{krate}")) {
-        String::new()
-    } else {
+    let first = target.first().map(String::as_str).unwrap_or_default();
+    let renamed = if first != krate {
+        format!(" (`{first}` is `{krate}`, renamed in Cargo.toml)")
+    } else if r.written.trim_start_matches("::") != full {
         format!(" (`{}` is `{full}`)", r.written)
+    } else {
+        String::new()
     };
     let is_error_type = target.last().is_some_and(|s| s.ends_with("Error"));
     let (message, help) = if is_error_type {

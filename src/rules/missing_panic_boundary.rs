@@ -40,8 +40,7 @@ impl Rule for MissingPanicBoundary {
             }
             // The binary's own files, and its package's library, which it may call.
             let lib = wf.checked.targets.iter().position(|t| {
-                t.package == tref.package
-                    && package.targets.get(t.target).is_some_and(|t| t.is_lib)
+                t.package == tref.package && package.targets.get(t.target).is_some_and(|t| t.is_lib)
             });
             let files = || {
                 wf.files

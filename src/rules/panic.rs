@@ -53,7 +53,12 @@ impl Rule for Panic {
         let Expr::Path(func) = &*call.func else {
             return;
         };
-        if func.path.segments.last().is_none_or(|s| s.ident != "panic_any") {
+        if func
+            .path
+            .segments
+            .last()
+            .is_none_or(|s| s.ident != "panic_any")
+        {
             return;
         }
         cx.site(

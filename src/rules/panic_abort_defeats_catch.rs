@@ -78,7 +78,8 @@ fn abort_profiles(manifest: &str) -> Vec<(String, Span)> {
         }
         let line_no = u32::try_from(i + 1).unwrap_or(u32::MAX);
         let indent = line.len() - line.trim_start().len();
-        let start = u32::try_from(line.get(..indent).unwrap_or("").chars().count()).unwrap_or(0) + 1;
+        let start =
+            u32::try_from(line.get(..indent).unwrap_or("").chars().count()).unwrap_or(0) + 1;
         let width = u32::try_from(code.chars().count()).unwrap_or(0);
         found.push((
             profile.to_owned(),

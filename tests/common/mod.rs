@@ -1,6 +1,7 @@
 //! Helpers shared by the integration tests: run the built binary, make workspaces.
 #![allow(dead_code)]
 
+use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
 use std::process::{Command, Output};
 
@@ -9,12 +10,18 @@ pub fn bin() -> Command {
 }
 
 pub fn fixture(name: &str) -> PathBuf {
-    Path::new(env!("CARGO_MANIFEST_DIR")).join("fixtures").join(name)
+    Path::new(env!("CARGO_MANIFEST_DIR"))
+        .join("fixtures")
+        .join(name)
 }
 
 /// Runs the binary in `dir` with `args`.
 pub fn run_in(dir: &Path, args: &[&str]) -> Output {
-    bin().current_dir(dir).args(args).output().expect("binary runs")
+    bin()
+        .current_dir(dir)
+        .args(args)
+        .output()
+        .expect("binary runs")
 }
 
 pub fn code(out: &Output) -> i32 {
@@ -32,7 +39,11 @@ pub fn stderr(out: &Output) -> String {
 /// The JSON report of a run.
 pub fn json(out: &Output) -> serde_json::Value {
     serde_json::from_slice(&out.stdout).unwrap_or_else(|e| {
-        panic!("stdout is JSON ({e}):\n{}\nstderr:\n{}", stdout(out), stderr(out))
+        panic!(
+            "stdout is JSON ({e}):\n{}\nstderr:\n{}",
+            stdout(out),
+            stderr(out)
+        )
     })
 }
 
@@ -75,4 +86,79 @@ pub fn write(root: &Path, path: &str, text: &str) {
         std::fs::create_dir_all(parent).expect("create dirs");
     }
     std::fs::write(path, text).expect("write file");
+}
+
+/// (line, rule, justified) -> how many.
+pub type Expected = BTreeMap<(u32, String, bool), usize>;
+
+/// The findings a fixture's `/*~ rule */` annotations expect (see fixtures/README.md).
+pub fn annotations(text: &str) -> Expected {
+    let mut expected = Expected::new();
+    for (i, line) in text.lines().enumerate() {
+        let mut rest = line;
+        while let Some(start) = rest.find("/*~") {
+            let after = &rest[start + 3..];
+            let end = after.find("*/").expect("annotation is closed");
+            let (next_line, body) = match after[..end].strip_prefix('v') {
+                Some(body) => (1, body),
+                None => (0, &after[..end]),
+            };
+            for item in body.split(',').map(str::trim).filter(|s| !s.is_empty()) {
+                let (rule, justified) = match item.strip_suffix("=justified") {
+                    Some(rule) => (rule, true),
+                    None => (item, false),
+                };
+                let key = (i as u32 + 1 + next_line, rule.to_owned(), justified);
+                *expected.entry(key).or_default() += 1;
+            }
+            rest = &after[end..];
+        }
+    }
+    expected
+}
+
+/// Annotations of every `.rs` and `Cargo.toml` file under a fixture workspace,
+/// by path relative to it (`/`-separated).
+pub fn workspace_annotations(root: &Path) -> BTreeMap<String, Expected> {
+    let mut out = BTreeMap::new();
+    let mut stack = vec![root.to_path_buf()];
+    while let Some(dir) = stack.pop() {
+        for entry in std::fs::read_dir(&dir).expect("readable dir") {
+            let path = entry.expect("entry").path();
+            if path.is_dir() {
+                stack.push(path);
+                continue;
+            }
+            let name = path.file_name().and_then(|n| n.to_str()).unwrap_or("");
+            if !(name.ends_with(".rs") || name == "Cargo.toml") {
+                continue;
+            }
+            let text = std::fs::read_to_string(&path).expect("UTF-8 fixture");
+            let expected = annotations(&text);
+            if !expected.is_empty() {
+                let rel = path.strip_prefix(root).expect("under root");
+                let rel: Vec<_> = rel
+                    .components()
+                    .map(|c| c.as_os_str().to_string_lossy())
+                    .collect();
+                out.insert(rel.join("/"), expected);
+            }
+        }
+    }
+    out
+}
+
+/// The findings of a JSON report in the same shape as [`workspace_annotations`].
+pub fn report_findings(report: &serde_json::Value) -> BTreeMap<String, Expected> {
+    let mut out: BTreeMap<String, Expected> = BTreeMap::new();
+    for f in report["findings"].as_array().expect("findings") {
+        let key = (
+            f["line"].as_u64().expect("line") as u32,
+            f["rule"].as_str().expect("rule").to_owned(),
+            !f["justification"].is_null(),
+        );
+        let path = f["path"].as_str().expect("path").to_owned();
+        *out.entry(path).or_default().entry(key).or_default() += 1;
+    }
+    out
 }

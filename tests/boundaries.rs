@@ -1,0 +1,139 @@
+//! The boundary rules on a layered service that breaks each of them in every
+//! spelling (`fixtures/layered`), and on its clean twin (`fixtures/layered-clean`).
+
+mod common;
+
+use common::{bin, code, fixture, json, report_findings, stdout, workspace_annotations};
+
+fn check(name: &str, extra: &[&str]) -> std::process::Output {
+    bin()
+        .arg("--manifest-path")
+        .arg(fixture(name).join("Cargo.toml"))
+        .args(["--color", "never"])
+        .args(extra)
+        .output()
+        .expect("binary runs")
+}
+
+#[test]
+fn the_layered_service_is_flagged_exactly_as_annotated() {
+    let out = check("layered", &["--format", "json"]);
+    assert_eq!(code(&out), 1);
+    let expected = workspace_annotations(&fixture("layered"));
+    let found = report_findings(&json(&out));
+    assert_eq!(found, expected);
+}
+
+#[test]
+fn the_layered_service_reports_are_pinned() {
+    let out = check("layered", &["--format", "json"]);
+    insta::assert_snapshot!("layered_json", stdout(&out));
+    let out = check("layered", &["--format", "human"]);
+    insta::assert_snapshot!("layered_human", stdout(&out));
+}
+
+#[test]
+fn boundary_findings_carry_their_layer_and_explain_the_edge() {
+    let report = json(&check("layered", &["--format", "json"]));
+    for f in report["findings"].as_array().expect("findings") {
+        let rule = f["rule"].as_str().expect("rule");
+        if matches!(
+            rule,
+            "layer-violation" | "forbidden-crate" | "unvalidated-input"
+        ) {
+            assert!(f["layer"].is_string(), "{f}");
+        }
+        if rule == "layer-violation" && f["layer"] == "core" {
+            assert!(
+                f["message"]
+                    .as_str()
+                    .expect("message")
+                    .ends_with("(core may use: nothing)"),
+                "{f}"
+            );
+        }
+    }
+}
+
+#[test]
+fn the_clean_twin_passes() {
+    let out = check("layered-clean", &["--format", "json"]);
+    assert_eq!(code(&out), 0, "{}", stdout(&out));
+    let report = json(&out);
+    assert_eq!(report["summary"]["findings"], 0, "{report:#}");
+}
+
+#[test]
+fn files_mode_still_resolves_across_files() {
+    // Only service.rs is named, but the re-exports in shared.rs are still followed.
+    let root = fixture("layered");
+    let out = bin()
+        .current_dir(&root)
+        .args(["--format", "json", "svc/src/core/service.rs"])
+        .output()
+        .expect("binary runs");
+    assert_eq!(code(&out), 1);
+    let found = report_findings(&json(&out));
+    let expected = workspace_annotations(&root);
+    assert_eq!(
+        found.keys().collect::<Vec<_>>(),
+        ["svc/src/core/service.rs"]
+    );
+    assert_eq!(
+        found.get("svc/src/core/service.rs"),
+        expected.get("svc/src/core/service.rs")
+    );
+}
+
+#[test]
+fn a_layer_naming_a_missing_module_is_a_config_error() {
+    let dir = common::package(&[
+        (
+            "panicfree.toml",
+            "[[layer]]\nname = \"core\"\nmodules = [\"demo::cor\"]\n",
+        ),
+        ("src/lib.rs", "pub mod core;\n"),
+        ("src/core.rs", "pub fn f() {}\n"),
+    ]);
+    let out = common::run_in(dir.path(), &[]);
+    assert_eq!(code(&out), 2);
+    let err = common::stderr(&out);
+    assert!(
+        err.contains("`layer[0].modules[0]`: layer `core` names module `demo::cor`, which does not exist, did you mean `demo::core`?"),
+        "{err}"
+    );
+}
+
+#[test]
+fn boundary_rules_cannot_be_justified_by_comments() {
+    let dir = common::package(&[
+        (
+            "panicfree.toml",
+            "[justification]\nrules = [\"layer-violation\"]\n",
+        ),
+        ("src/lib.rs", "pub fn f() {}\n"),
+    ]);
+    let out = common::run_in(dir.path(), &[]);
+    assert_eq!(code(&out), 2);
+    assert!(common::stderr(&out).contains("cannot be justified"));
+}
+
+#[test]
+fn a_renamed_dependency_is_its_crate() {
+    let report = json(&check("layered", &["--format", "json"]));
+    let renamed = report["findings"]
+        .as_array()
+        .expect("findings")
+        .iter()
+        .find(|f| {
+            f["message"]
+                .as_str()
+                .is_some_and(|m| m.contains("tokio_postgres"))
+        })
+        .expect("the renamed tokio-postgres is found");
+    assert_eq!(renamed["line"], 9);
+    assert!(renamed["message"]
+        .as_str()
+        .expect("message")
+        .contains("renamed in Cargo.toml"));
+}
