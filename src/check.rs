@@ -220,11 +220,16 @@ impl Checker<'_> {
         if !self.gathers_facts() {
             return;
         }
+        // Most paths matter to neither: decide before allocating anything.
+        let multi = path.leading_colon.is_some() || path.segments.len() > 1;
+        let reference = multi && self.records_references();
+        if !reference && !may_be_evidence(path) {
+            return;
+        }
         let raw = raw_path(path);
         let span = span::between(span::path_start(path), span::path_end(path));
         runtime_evidence(&raw.segments, span, &mut self.facts.runtime);
-        let multi = raw.leading_colon || raw.segments.len() > 1;
-        if multi && self.records_references() {
+        if reference {
             self.facts.reference(&self.module, raw, span, kind);
         }
     }
@@ -826,6 +831,21 @@ const SERVERS: &[(&str, &[&str])] = &[
     ("rocket", &["build", "custom"]),
     ("salvo", &["Server"]),
 ];
+
+/// Whether a path could be evidence for [`runtime_evidence`], without allocating.
+fn may_be_evidence(path: &syn::Path) -> bool {
+    let server = path
+        .segments
+        .first()
+        .is_some_and(|s| SERVERS.iter().any(|(krate, _)| s.ident == krate));
+    server
+        || path.segments.iter().any(|s| {
+            s.ident == "set_hook"
+                || s.ident == "catch_unwind"
+                || s.ident == "CatchPanicLayer"
+                || s.ident == "catch_panic"
+        })
+}
 
 /// Notes paths that serve requests, install a panic hook or catch panics.
 fn runtime_evidence(segments: &[String], span: Span, runtime: &mut crate::facts::Runtime) {
