@@ -37,7 +37,13 @@ fn the_example_service_passes_and_a_copy_with_two_leaks_fails() {
     copy_tree(&example(), &copy);
 
     let clean = run_in(&copy, &["--format", "json"]);
-    assert_eq!(code(&clean), 0, "{}\n{}", common::stdout(&clean), stderr(&clean));
+    assert_eq!(
+        code(&clean),
+        0,
+        "{}\n{}",
+        common::stdout(&clean),
+        stderr(&clean)
+    );
     assert_eq!(json(&clean)["summary"]["blocking"], 0);
 
     let core = copy.join("src/core/mod.rs");

@@ -113,3 +113,77 @@ fn readme_rules_section_is_the_rule_docs() {
         }
     }
 }
+
+/// The ```rust blocks of a section of a rule's docs (`**Example**` or `**Fix.**`).
+fn code_blocks(docs: &str, section: &str) -> Vec<String> {
+    let Some(start) = docs.find(section) else {
+        return Vec::new();
+    };
+    let rest = &docs[start..];
+    let end = rest[section.len()..]
+        .find("\n**")
+        .map_or(rest.len(), |i| i + section.len());
+    let mut blocks = Vec::new();
+    let mut current: Option<String> = None;
+    for line in rest[..end].lines() {
+        match (&mut current, line.trim_start()) {
+            (None, l) if l.starts_with("```rust") => current = Some(String::new()),
+            (Some(_), l) if l.starts_with("```") => blocks.extend(current.take()),
+            (Some(code), _) => {
+                code.push_str(line);
+                code.push('\n');
+            }
+            (None, _) => {}
+        }
+    }
+    blocks
+}
+
+/// The rules a snippet triggers; statements are wrapped in a function.
+fn rules_triggered(code: &str) -> Vec<&'static str> {
+    use cargo_panicfree::check::{analyze, FileContext};
+    let cx = FileContext {
+        module_path: "docs",
+        in_test: false,
+    };
+    let config = cargo_panicfree::config::Config::default();
+    let text = if syn::parse_file(code).is_ok() {
+        code.to_owned()
+    } else {
+        format!("fn example() {{\n{code}}}\n")
+    };
+    analyze(&text, &cx, &config)
+        .findings
+        .into_iter()
+        .filter(|f| f.justification.is_none())
+        .map(|f| f.rule)
+        .collect()
+}
+
+#[test]
+fn site_rule_docs_examples_are_flagged_and_their_fixes_are_not() {
+    for rule in ALL.iter().filter(|r| r.can_be_justified()) {
+        let examples = code_blocks(rule.docs(), "**Example**");
+        let fixes = code_blocks(rule.docs(), "**Fix.**");
+        assert!(
+            !examples.is_empty() && !fixes.is_empty(),
+            "{}: example and fix",
+            rule.id()
+        );
+        for code in examples {
+            assert!(
+                rules_triggered(&code).contains(&rule.id()),
+                "{}: the example is not flagged:\n{code}",
+                rule.id()
+            );
+        }
+        for code in fixes {
+            let triggered = rules_triggered(&code);
+            assert!(
+                !triggered.contains(&rule.id()),
+                "{}: the fix is still flagged:\n{code}",
+                rule.id()
+            );
+        }
+    }
+}

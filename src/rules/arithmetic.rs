@@ -1,5 +1,4 @@
 //! `arithmetic`: see `arithmetic.md`.
-#![doc = include_str!("arithmetic.md")]
 
 use syn::{BinOp, Expr, ExprBinary, Lit};
 

@@ -1,5 +1,4 @@
 //! `assert`: see `assert.md`.
-#![doc = include_str!("assert.md")]
 
 use super::{Level, MacroCall, Rule};
 use crate::check::Emit;

@@ -1,5 +1,4 @@
 //! `expect`: see `expect.md`.
-#![doc = include_str!("expect.md")]
 
 use syn::ExprMethodCall;
 

@@ -1,5 +1,4 @@
 //! `forbidden-crate`: see `forbidden_crate.md`.
-#![doc = include_str!("forbidden_crate.md")]
 
 use super::{Level, Rule};
 use crate::boundary::{Emit, Place, WorkspaceFacts};

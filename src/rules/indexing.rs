@@ -1,5 +1,4 @@
 //! `indexing`: see `indexing.md`.
-#![doc = include_str!("indexing.md")]
 
 use syn::{Expr, ExprIndex, ExprRange};
 

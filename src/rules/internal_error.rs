@@ -1,5 +1,4 @@
 //! `internal-error`: see `internal_error.md`.
-#![doc = include_str!("internal_error.md")]
 
 use super::{Level, Rule};
 use crate::diagnostic::{Finding, Pos, Severity, Span};

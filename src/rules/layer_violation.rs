@@ -1,5 +1,4 @@
 //! `layer-violation`: see `layer_violation.md`.
-#![doc = include_str!("layer_violation.md")]
 
 use super::{Level, Rule};
 use crate::boundary::{Emit, Place, WorkspaceFacts};

@@ -1,5 +1,4 @@
 //! `missing-panic-boundary`: see `missing_panic_boundary.md`.
-#![doc = include_str!("missing_panic_boundary.md")]
 
 use super::{Level, Rule};
 use crate::boundary::{Emit, Place, WorkspaceFacts};

@@ -1,5 +1,4 @@
 //! `panic`: see `panic.md`.
-#![doc = include_str!("panic.md")]
 
 use syn::{Expr, ExprCall};
 

@@ -1,5 +1,4 @@
 //! `panic-abort-defeats-catch`: see `panic_abort_defeats_catch.md`.
-#![doc = include_str!("panic_abort_defeats_catch.md")]
 
 use super::{Level, Rule};
 use crate::boundary::{Emit, Place, WorkspaceFacts};

@@ -1,5 +1,4 @@
 //! `parse-error`: see `parse_error.md`.
-#![doc = include_str!("parse_error.md")]
 
 use super::{Level, Rule};
 use crate::diagnostic::{Finding, Severity, Span};

@@ -1,5 +1,4 @@
 //! `unused-justification`: see `unused_justification.md`.
-#![doc = include_str!("unused_justification.md")]
 
 use super::{Level, Rule};
 

@@ -1,5 +1,4 @@
 //! `unvalidated-input`: see `unvalidated_input.md`.
-#![doc = include_str!("unvalidated_input.md")]
 
 use std::collections::HashSet;
 

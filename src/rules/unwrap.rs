@@ -1,5 +1,4 @@
 //! `unwrap`: see `unwrap.md`.
-#![doc = include_str!("unwrap.md")]
 
 use syn::{ExprMethodCall, ExprPath};
 
