@@ -110,7 +110,11 @@ fn parse_piece(piece: Vec<TokenTree>, out: &mut Vec<Piece>) {
     let tails = piece
         .iter()
         .enumerate()
-        .filter(|(_, tt)| matches!(tt, TokenTree::Punct(p) if p.spacing() == Spacing::Alone))
+        .filter(|(_, tt)| {
+            // `@name [..]`, `#name [..]` and `$name [..]` are macro syntax, not `name[..]`.
+            matches!(tt, TokenTree::Punct(p)
+                if p.spacing() == Spacing::Alone && !matches!(p.as_char(), '@' | '#' | '$'))
+        })
         .take(MAX_TAILS);
     for (i, _) in tails {
         let tail: TokenStream = piece.iter().skip(i + 1).cloned().collect();

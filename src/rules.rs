@@ -80,6 +80,22 @@ pub struct MacroCall<'a> {
     pub name: &'a str,
 }
 
+/// `Option::unwrap`, `std::result::Result::expect_err`, `<Option<T>>::unwrap`:
+/// the type (`Option` or `Result`) and the method a path names, when it names one.
+pub fn std_method(expr: &ExprPath) -> Option<(&syn::Ident, &syn::Ident)> {
+    let method = &expr.path.segments.last()?.ident;
+    let ty = match &expr.qself {
+        // `<Option<u8>>::unwrap`: the type is outside the path.
+        Some(qself) if qself.position == 0 && expr.path.segments.len() == 1 => match &*qself.ty {
+            syn::Type::Path(ty) => &ty.path.segments.last()?.ident,
+            _ => return None,
+        },
+        Some(_) => return None,
+        None => &expr.path.segments.iter().rev().nth(1)?.ident,
+    };
+    (ty == "Option" || ty == "Result").then_some((ty, method))
+}
+
 /// One rule: what it is called, how it is documented, and what it looks at.
 pub trait Rule: Sync {
     /// The stable, kebab-case id.

@@ -1,6 +1,6 @@
 //! `expect`: see `expect.md`.
 
-use syn::ExprMethodCall;
+use syn::{ExprMethodCall, ExprPath};
 
 use super::{Level, Rule};
 use crate::check::Emit;
@@ -39,9 +39,28 @@ impl Rule for Expect {
         cx.site(
             span::between(call.method.span(), call.paren_token.span.close()),
             message,
-            Some(
-                "propagate with `?`, or state why it cannot fail in a `// PANIC: <reason>` comment",
-            ),
+            Some(HELP),
+        );
+    }
+
+    fn path(&self, expr: &ExprPath, cx: &mut Emit<'_>) {
+        let Some((ty, method)) = super::std_method(expr) else {
+            return;
+        };
+        if method != "expect" && method != "expect_err" {
+            return;
+        }
+        let start = match &expr.qself {
+            Some(qself) => qself.lt_token.span,
+            None => span::path_start(&expr.path),
+        };
+        cx.site(
+            span::between(start, method.span()),
+            format!("`{ty}::{method}` panics on the wrong variant"),
+            Some(HELP),
         );
     }
 }
+
+const HELP: &str =
+    "propagate with `?`, or state why it cannot fail in a `// PANIC: <reason>` comment";

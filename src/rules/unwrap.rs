@@ -47,21 +47,19 @@ impl Rule for Unwrap {
     }
 
     fn path(&self, expr: &ExprPath, cx: &mut Emit<'_>) {
-        let mut segments = expr.path.segments.iter().rev();
-        let (Some(method), Some(ty)) = (segments.next(), segments.next()) else {
+        let Some((ty, method)) = super::std_method(expr) else {
             return;
         };
-        let is_unwrap = method.ident == "unwrap" || method.ident == "unwrap_err";
-        let is_std_type = ty.ident == "Option" || ty.ident == "Result";
-        if !(is_unwrap && is_std_type) {
+        if method != "unwrap" && method != "unwrap_err" {
             return;
         }
+        let start = match &expr.qself {
+            Some(qself) => qself.lt_token.span,
+            None => span::path_start(&expr.path),
+        };
         cx.site(
-            span::between(span::path_start(&expr.path), method.ident.span()),
-            format!(
-                "`{}::{}` panics on the wrong variant",
-                ty.ident, method.ident
-            ),
+            span::between(start, method.span()),
+            format!("`{ty}::{method}` panics on the wrong variant"),
             Some("use a combinator that handles every case (`flatten`, `filter_map`, `?`)"),
         );
     }
