@@ -518,7 +518,7 @@ impl<'ast> Visit<'ast> for Checker<'_> {
     fn visit_arm(&mut self, arm: &'ast syn::Arm) {
         self.enter(
             &arm.attrs,
-            Some(arm.pat.span()),
+            Some(span::pat_start(&arm.pat)),
             || arm.span(),
             |this| visit::visit_arm(this, arm),
         );

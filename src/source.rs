@@ -165,6 +165,11 @@ impl<'a> Lexer<'a> {
         Some(c)
     }
 
+    /// Byte offset of the next character.
+    fn offset(&mut self) -> usize {
+        self.chars.peek().map_or(self.text.len(), |&(i, _)| i)
+    }
+
     fn peek(&mut self) -> Option<char> {
         self.chars.peek().map(|&(_, c)| c)
     }
@@ -374,16 +379,16 @@ impl<'a> Lexer<'a> {
     }
 
     fn word(&mut self) {
-        let mut word = String::new();
+        let start = self.offset();
         while let Some(c) = self.peek() {
             if c.is_alphanumeric() || c == '_' {
-                word.push(c);
                 self.bump();
             } else {
                 break;
             }
         }
-        match (word.as_str(), self.peek()) {
+        let word = self.text.get(start..self.offset()).unwrap_or("");
+        match (word, self.peek()) {
             ("r" | "br" | "cr", Some('"')) => self.raw_string(),
             ("r" | "br" | "cr", Some('#')) if matches!(self.peek_nth(1), Some('"' | '#')) => {
                 self.raw_string()

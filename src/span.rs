@@ -169,3 +169,34 @@ pub fn macro_end(mac: &Macro) -> TokenSpan {
 pub fn macro_call(mac: &Macro) -> Span {
     between(path_start(&mac.path), macro_end(mac))
 }
+
+/// The first token of a pattern (for a match arm's anchor line).
+pub fn pat_start(mut pat: &syn::Pat) -> TokenSpan {
+    loop {
+        pat = match pat {
+            syn::Pat::Ident(p) => {
+                return match (&p.by_ref, &p.mutability) {
+                    (Some(r), _) => r.span,
+                    (None, Some(m)) => m.span,
+                    (None, None) => p.ident.span(),
+                }
+            }
+            syn::Pat::Or(p) => match (&p.leading_vert, p.cases.first()) {
+                (Some(vert), _) => return vert.span,
+                (None, Some(first)) => first,
+                (None, None) => return pat.span(),
+            },
+            syn::Pat::Paren(p) => return p.paren_token.span.open(),
+            syn::Pat::Reference(p) => return p.and_token.span,
+            syn::Pat::Rest(p) => return p.dot2_token.span(),
+            syn::Pat::Slice(p) => return p.bracket_token.span.open(),
+            syn::Pat::Tuple(p) => return p.paren_token.span.open(),
+            syn::Pat::Struct(p) if p.qself.is_none() => return path_start(&p.path),
+            syn::Pat::TupleStruct(p) if p.qself.is_none() => return path_start(&p.path),
+            syn::Pat::Path(p) if p.qself.is_none() => return path_start(&p.path),
+            syn::Pat::Wild(p) => return p.underscore_token.span,
+            syn::Pat::Type(p) => &p.pat,
+            other => return other.span(),
+        };
+    }
+}
