@@ -15,8 +15,10 @@
 use std::path::{Path, PathBuf};
 use std::time::{Duration, Instant};
 
+use cargo_panicfree::boundary::{self, WorkspaceFacts};
 use cargo_panicfree::check::{self, FileContext};
 use cargo_panicfree::config::{self, Config};
+use cargo_panicfree::workspace::{Checked, CheckedFile, Workspace};
 use rayon::prelude::*;
 
 /// The analyzer recurses once per nesting level: give each worker a big stack.
@@ -99,13 +101,23 @@ fn main() {
 
     let default_config = Config::default();
     let layers_path = Path::new("bench-layers.toml");
-    let prefixes = largest_top_modules(&sources, 4);
+    // Every top-level directory of the corpus goes to one of the four layers
+    // (round robin), so every file is layered: the worst case for the cost.
+    let tops = top_modules(&sources);
     let mut layers_toml = LAYERS_TOML.to_owned();
-    for (i, prefix) in prefixes.iter().enumerate() {
-        layers_toml = layers_toml.replace(&format!("{{{i}}}"), prefix);
-    }
-    for i in prefixes.len()..4 {
-        layers_toml = layers_toml.replace(&format!("{{{i}}}"), &format!("c::unused{i}"));
+    for i in 0..4 {
+        let modules: Vec<String> = tops
+            .iter()
+            .skip(i)
+            .step_by(4)
+            .map(|t| format!("\"{t}\""))
+            .collect();
+        let list = if modules.is_empty() {
+            format!("\"c::unused{i}\"")
+        } else {
+            modules.join(", ")
+        };
+        layers_toml = layers_toml.replace(&format!("\"{{{i}}}\""), &list);
     }
     let layers_config = config::parse_file(&layers_toml, layers_path)
         .and_then(|raw| config::validate(raw, layers_path))
@@ -117,10 +129,10 @@ fn main() {
         .filter(|s| layers_config.layer_of(&s.module_path).is_some())
         .count();
     println!(
-        "layers mode: {} of {} files in a layer (prefixes {})",
+        "layers mode: {} of {} files in a layer ({} top-level modules in 4 layers)",
         in_layers,
         sources.len(),
-        prefixes.join(", ")
+        tops.len()
     );
     println!(
         "{} files ({} unreadable or not UTF-8 skipped), {} lines, {:.1} MB; {} threads, median of {} interleaved runs after 1 warm-up",
@@ -271,19 +283,17 @@ fn read_source(root: &Path, path: &Path) -> Option<Source> {
     })
 }
 
-/// The `n` first module path segments (top-level directories) with the most bytes.
-fn largest_top_modules(sources: &[Source], n: usize) -> Vec<String> {
-    let mut sizes: std::collections::HashMap<&str, usize> = std::collections::HashMap::new();
-    for s in sources {
-        let top = s.module_path.split("::").next().unwrap_or_default();
-        *sizes.entry(top).or_default() += s.text.len();
-    }
-    let mut tops: Vec<(&str, usize)> = sizes.into_iter().filter(|(top, _)| is_ident(top)).collect();
-    tops.sort_by(|a, b| b.1.cmp(&a.1).then(a.0.cmp(b.0)));
-    tops.into_iter()
-        .take(n)
-        .map(|(t, _)| t.to_owned())
-        .collect()
+/// The first module path segments (top-level directories) that are identifiers.
+fn top_modules(sources: &[Source]) -> Vec<String> {
+    let mut tops: Vec<String> = sources
+        .iter()
+        .filter_map(|s| s.module_path.split("::").next())
+        .filter(|top| is_ident(top))
+        .map(str::to_owned)
+        .collect();
+    tops.sort();
+    tops.dedup();
+    tops
 }
 
 fn is_ident(s: &str) -> bool {
@@ -307,8 +317,10 @@ fn parse_all(sources: &[Source]) -> Outcome {
     }
 }
 
+/// The per-file check on every file, then the whole-workspace pass (the
+/// boundary rules) on their summaries, as a run of the tool does.
 fn check_all(sources: &[Source], config: &Config) -> Outcome {
-    sources
+    let files: Vec<(Outcome, CheckedFile)> = sources
         .par_iter()
         .map(|s| {
             let cx = FileContext {
@@ -318,15 +330,36 @@ fn check_all(sources: &[Source], config: &Config) -> Outcome {
             let analysis = check::analyze(&s.text, &cx, config);
             proc_macro2::extra::invalidate_current_thread_spans();
             let failed = analysis.findings.iter().any(|f| f.rule == "parse-error");
-            Outcome {
+            let outcome = Outcome {
                 failed: usize::from(failed),
                 findings: analysis.findings.len(),
-            }
+            };
+            let file = CheckedFile {
+                path: s.path.clone(),
+                canonical: s.path.clone(),
+                package: None,
+                findings: Vec::new(),
+                text: None,
+                facts: analysis.summary.facts,
+                target: None,
+            };
+            (outcome, file)
         })
-        .reduce(Outcome::default, |a, b| Outcome {
-            failed: a.failed + b.failed,
-            findings: a.findings + b.findings,
-        })
+        .collect();
+    let mut total = Outcome::default();
+    let mut checked = Checked::default();
+    for (outcome, file) in files {
+        total.failed += outcome.failed;
+        total.findings += outcome.findings;
+        checked.files.push(file);
+    }
+    let ws = Workspace {
+        root: PathBuf::new(),
+        packages: Vec::new(),
+    };
+    let facts = WorkspaceFacts::new(&ws, &checked, config, None);
+    total.findings += boundary::check(&facts, cargo_panicfree::rules::ALL).len();
+    total
 }
 
 struct Measurement {

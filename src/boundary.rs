@@ -6,7 +6,7 @@
 //! crates, and every rule with a [`Rule::workspace`] hook sees the result.
 //! No file is read or parsed again.
 
-use std::collections::HashMap;
+use std::collections::{HashMap, HashSet};
 
 use crate::config::Config;
 use crate::diagnostic::Finding;
@@ -44,6 +44,8 @@ pub struct WorkspaceFacts<'a> {
     /// The root manifest's text, for the profile rule.
     pub manifest: Option<&'a str>,
     modules: HashMap<&'a str, &'a ModuleFacts>,
+    /// First segments of the known modules: the crates re-exports can be followed in.
+    roots: HashSet<&'a str>,
 }
 
 impl<'a> WorkspaceFacts<'a> {
@@ -70,6 +72,10 @@ impl<'a> WorkspaceFacts<'a> {
                 modules.entry(module.path.as_str()).or_insert(module);
             }
         }
+        let roots = modules
+            .keys()
+            .filter_map(|m| m.split("::").next())
+            .collect();
         WorkspaceFacts {
             ws,
             checked,
@@ -77,6 +83,7 @@ impl<'a> WorkspaceFacts<'a> {
             files,
             manifest,
             modules,
+            roots,
         }
     }
 
@@ -103,12 +110,29 @@ impl<'a> WorkspaceFacts<'a> {
     }
 
     fn follow_once(&self, path: &[String]) -> Option<Vec<String>> {
+        // Most paths start outside the checked crates (`std::`, dependencies).
+        if !path
+            .first()
+            .is_some_and(|first| self.roots.contains(first.as_str()))
+        {
+            return None;
+        }
+        let joined = path.join("::");
+        // Byte offsets where each prefix of `joined` ends.
+        let mut ends = Vec::with_capacity(path.len());
+        let mut end = 0;
+        for segment in path {
+            end += segment.len();
+            ends.push(end);
+            end += 2;
+        }
         // The longest prefix that is a known module decides.
         for split in (1..path.len()).rev() {
-            let (prefix, rest) = path.split_at(split);
-            let Some(module) = self.modules.get(prefix.join("::").as_str()) else {
+            let prefix = ends.get(split - 1).and_then(|&e| joined.get(..e))?;
+            let Some(module) = self.modules.get(prefix) else {
                 continue;
             };
+            let rest = path.get(split..)?;
             let (name, tail) = rest.split_first()?;
             if module.items.iter().any(|i| i == name) {
                 return None;

@@ -206,9 +206,14 @@ struct Checker<'a> {
 }
 
 impl Checker<'_> {
-    /// Boundary facts are gathered from production code only.
+    /// Runtime evidence (serving, panic hooks, catching) comes from production code only.
     fn gathers_facts(&self) -> bool {
         !self.in_test
+    }
+
+    /// Items, imports and types matter only when layers are configured.
+    fn gathers_layer_facts(&self) -> bool {
+        !self.in_test && !self.config.layers.is_empty()
     }
 
     /// References are recorded only where a layer applies.
@@ -235,7 +240,7 @@ impl Checker<'_> {
     }
 
     fn note_deserialize(&mut self, attrs: &[Attribute], ident: &syn::Ident) {
-        if !self.gathers_facts() || !derives_deserialize(attrs) {
+        if !self.gathers_layer_facts() || !derives_deserialize(attrs) {
             return;
         }
         let raw = RawPath {
@@ -354,7 +359,7 @@ impl<'ast> Visit<'ast> for Checker<'_> {
             || item.span(),
             |this| {
                 if let Some(name) = item_name(item) {
-                    if this.gathers_facts() {
+                    if this.gathers_layer_facts() {
                         this.facts.item(&this.module, name);
                     }
                 }
@@ -389,6 +394,9 @@ impl<'ast> Visit<'ast> for Checker<'_> {
                 self.facts
                     .reference(&self.module, raw.clone(), span, RefKind::Use);
             }
+            if !self.gathers_layer_facts() {
+                continue;
+            }
             match leaf.name {
                 LeafName::Name(name) => self.facts.import(&self.module, raw, Some(name), public),
                 LeafName::Glob => self.facts.import(&self.module, raw, None, public),
@@ -398,7 +406,7 @@ impl<'ast> Visit<'ast> for Checker<'_> {
     }
 
     fn visit_item_extern_crate(&mut self, item: &'ast syn::ItemExternCrate) {
-        if !self.gathers_facts() || item.ident == "self" {
+        if !self.gathers_layer_facts() || item.ident == "self" {
             return;
         }
         let raw = RawPath {
@@ -458,7 +466,7 @@ impl<'ast> Visit<'ast> for Checker<'_> {
             .as_ref()
             .and_then(|(path, _)| path.segments.last())
             .is_some_and(|s| s.ident == "Deserialize");
-        if implements_deserialize && self.gathers_facts() {
+        if implements_deserialize && self.gathers_layer_facts() {
             if let syn::Type::Path(ty) = &*item.self_ty {
                 self.facts
                     .deserialize_type(&self.module, raw_path(&ty.path));

@@ -105,6 +105,8 @@ pub struct Config {
     pub include_tests: bool,
     exclude: GlobSet,
     pub layers: Vec<Layer>,
+    /// Module prefix -> index into `layers`, so a lookup costs one probe per path segment.
+    layer_index: HashMap<String, usize>,
     /// Where the configuration came from, for messages.
     pub source: Option<PathBuf>,
 }
@@ -120,6 +122,7 @@ impl Default for Config {
             include_tests: false,
             exclude: GlobSet::empty(),
             layers: Vec::new(),
+            layer_index: HashMap::new(),
             source: None,
         })
     }
@@ -143,12 +146,20 @@ impl Config {
 
     /// The layer that owns a module path: the longest matching prefix wins.
     pub fn layer_of(&self, module: &str) -> Option<&Layer> {
-        self.layers
-            .iter()
-            .flat_map(|layer| layer.modules.iter().map(move |m| (m, layer)))
-            .filter(|(prefix, _)| module_has_prefix(module, prefix))
-            .max_by_key(|(prefix, _)| prefix.len())
-            .map(|(_, layer)| layer)
+        if self.layer_index.is_empty() {
+            return None;
+        }
+        let mut prefix = module;
+        loop {
+            if let Some(layer) = self
+                .layer_index
+                .get(prefix)
+                .and_then(|&i| self.layers.get(i))
+            {
+                return Some(layer);
+            }
+            prefix = prefix.get(..prefix.rfind("::")?)?;
+        }
     }
 
     pub fn with_include_tests(mut self, include: bool) -> Config {
@@ -323,6 +334,11 @@ pub fn validate(raw: impl Into<RawConfigHandle>, path: &Path) -> Result<Config, 
         .map_err(|e| ConfigError::at(path, "scope.exclude", format!("invalid globs: {e}")))?;
 
     let layers = validate_layers(raw.layers, path)?;
+    let layer_index = layers
+        .iter()
+        .enumerate()
+        .flat_map(|(i, layer)| layer.modules.iter().map(move |m| (m.clone(), i)))
+        .collect();
 
     Ok(Config {
         levels,
@@ -331,6 +347,7 @@ pub fn validate(raw: impl Into<RawConfigHandle>, path: &Path) -> Result<Config, 
         include_tests: raw.scope.include_tests.unwrap_or(false),
         exclude,
         layers,
+        layer_index,
         source: Some(path.to_path_buf()),
     })
 }
@@ -344,6 +361,7 @@ impl From<RawConfig> for RawConfigHandle {
 fn validate_layers(raw: Vec<RawLayer>, path: &Path) -> Result<Vec<Layer>, ConfigError> {
     let names: Vec<&str> = raw.iter().map(|l| l.name.as_str()).collect();
     let mut seen = HashSet::new();
+    let mut owners: HashMap<&str, &str> = HashMap::new();
     for (i, layer) in raw.iter().enumerate() {
         let key = format!("layer[{i}]");
         if layer.name.trim().is_empty() {
@@ -368,6 +386,13 @@ fn validate_layers(raw: Vec<RawLayer>, path: &Path) -> Result<Vec<Layer>, Config
             ));
         }
         for (j, module) in layer.modules.iter().enumerate() {
+            if let Some(other) = owners.insert(module.as_str(), layer.name.as_str()) {
+                return Err(ConfigError::at(
+                    path,
+                    &format!("{key}.modules[{j}]"),
+                    format!("module `{module}` is already in layer `{other}`"),
+                ));
+            }
             if !is_module_path(module) {
                 return Err(ConfigError::at(
                     path,

@@ -169,14 +169,16 @@ impl FactsBuilder {
     }
 
     pub fn item(&mut self, module: &str, name: String) {
-        if let Some(m) = self.modules.iter_mut().find(|m| m.path == module) {
-            m.items.push(name.clone());
+        match self.scopes.get_mut(module) {
+            Some(scope) => {
+                scope.items.insert(name);
+            }
+            None => {
+                let mut scope = Scope::default();
+                scope.items.insert(name);
+                self.scopes.insert(module.to_owned(), scope);
+            }
         }
-        self.scopes
-            .entry(module.to_owned())
-            .or_default()
-            .items
-            .insert(name);
     }
 
     /// A `use` leaf: `name` is the imported name (`None` for `_`), `glob` for `*`.
@@ -279,6 +281,14 @@ impl FactsBuilder {
                 name: f.name,
             })
             .collect();
+        // Each module's items, sorted so that summaries are deterministic.
+        for module in &mut self.modules {
+            if let Some(scope) = self.scopes.get_mut(&module.path) {
+                let mut items: Vec<String> = std::mem::take(&mut scope.items).into_iter().collect();
+                items.sort_unstable();
+                module.items = items;
+            }
+        }
         Facts {
             modules: self.modules,
             references,

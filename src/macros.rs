@@ -74,6 +74,8 @@ fn parse_into(tokens: TokenStream, out: &mut Vec<Piece>) {
     if tokens.is_empty() {
         return;
     }
+    // Each attempt parses the whole stream with `parse2`, which also rejects
+    // tokens left over inside nested groups (`(s)[a ; b]` is not an index).
     if let Ok(exprs) = Punctuated::<Expr, Token![,]>::parse_terminated.parse2(tokens.clone()) {
         out.extend(exprs.into_iter().map(Piece::Expr));
         return;
@@ -240,4 +242,49 @@ fn strip_metavars(tokens: TokenStream) -> TokenStream {
         }
     }
     out.into_iter().collect()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn kinds(name: &str, code: &str) -> Vec<&'static str> {
+        let tokens: TokenStream = code.parse().expect("tokens");
+        parse(name, &tokens)
+            .iter()
+            .map(|p| match p {
+                Piece::Expr(_) => "expr",
+                Piece::Stmt(_) => "stmt",
+                Piece::Arm(_) => "arm",
+                Piece::Pat(_) => "pat",
+            })
+            .collect()
+    }
+
+    #[test]
+    fn each_shape_parses_as_a_whole() {
+        assert_eq!(kinds("format", r#""{}", x.unwrap()"#), ["expr", "expr"]);
+        assert_eq!(kinds("vec", "0; n"), ["stmt", "stmt"]);
+        assert_eq!(kinds("m", "Some(x) => 1, None => 2"), ["arm", "arm"]);
+        assert_eq!(
+            kinds("matches", "o, Some(1) | None if y"),
+            ["expr", "pat", "expr"]
+        );
+    }
+
+    #[test]
+    fn other_shapes_are_split_and_tried_piece_by_piece() {
+        assert_eq!(
+            kinds("info", "target: \"t\", value = ?v.unwrap(), \"msg\""),
+            ["expr", "expr", "expr"]
+        );
+        // Only the group's contents, `x`: never `expand[x]`, an index.
+        assert_eq!(kinds("m", "@expand [x]"), ["expr"]);
+        // brotli's `fast!((s)[a ; b])`: `[a ; b]` is no index; its statements are code.
+        assert_eq!(
+            kinds("fast", "(input)[next ; next + 4]"),
+            ["expr", "stmt", "stmt"]
+        );
+        assert_eq!(kinds("stringify", "x.unwrap()"), Vec::<&str>::new());
+    }
 }
