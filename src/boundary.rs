@@ -8,6 +8,8 @@
 
 use std::collections::{HashMap, HashSet};
 
+use rayon::prelude::*;
+
 use crate::config::Config;
 use crate::diagnostic::Finding;
 use crate::facts::{Facts, ModuleFacts};
@@ -176,11 +178,16 @@ impl Emit {
     }
 }
 
-/// Runs every enabled workspace rule.
+/// Runs every enabled workspace rule, in parallel; findings come back in
+/// registry order, so the result does not depend on scheduling.
 pub fn check(facts: &WorkspaceFacts<'_>, rules: &[&'static dyn Rule]) -> Vec<(Place, Finding)> {
-    let mut emit = Emit::default();
-    for rule in rules {
-        rule.workspace(facts, &mut emit);
-    }
-    emit.findings
+    let per_rule: Vec<Vec<(Place, Finding)>> = rules
+        .par_iter()
+        .map(|rule| {
+            let mut emit = Emit::default();
+            rule.workspace(facts, &mut emit);
+            emit.findings
+        })
+        .collect();
+    per_rule.into_iter().flatten().collect()
 }
