@@ -11,7 +11,8 @@ use syn::{ExprBinary, ExprCall, ExprIndex, ExprMethodCall, ExprPath, Macro};
 
 use crate::boundary::{self, WorkspaceFacts};
 use crate::check::Emit;
-use crate::diagnostic::Severity;
+use crate::diagnostic::{Severity, Span};
+use crate::span;
 
 mod arithmetic;
 mod assert;
@@ -82,7 +83,7 @@ pub struct MacroCall<'a> {
 
 /// `Option::unwrap`, `std::result::Result::expect_err`, `<Option<T>>::unwrap`:
 /// the type (`Option` or `Result`) and the method a path names, when it names one.
-pub fn std_method(expr: &ExprPath) -> Option<(&syn::Ident, &syn::Ident)> {
+fn std_method(expr: &ExprPath) -> Option<(&syn::Ident, &syn::Ident)> {
     let method = &expr.path.segments.last()?.ident;
     let ty = match &expr.qself {
         // `<Option<u8>>::unwrap`: the type is outside the path.
@@ -94,6 +95,23 @@ pub fn std_method(expr: &ExprPath) -> Option<(&syn::Ident, &syn::Ident)> {
         None => &expr.path.segments.iter().rev().nth(1)?.ident,
     };
     (ty == "Option" || ty == "Result").then_some((ty, method))
+}
+
+/// A path naming one of `methods` of `Option` or `Result`: its span (from the type
+/// to the method) and how it reads (`Option::expect`).
+pub fn std_method_path(expr: &ExprPath, methods: &[&str]) -> Option<(Span, String)> {
+    let (ty, method) = std_method(expr)?;
+    if !methods.iter().any(|m| method == m) {
+        return None;
+    }
+    let start = match &expr.qself {
+        Some(qself) => qself.lt_token.span,
+        None => span::path_start(&expr.path),
+    };
+    Some((
+        span::between(start, method.span()),
+        format!("{ty}::{method}"),
+    ))
 }
 
 /// One rule: what it is called, how it is documented, and what it looks at.

@@ -44,19 +44,12 @@ impl Rule for Expect {
     }
 
     fn path(&self, expr: &ExprPath, cx: &mut Emit<'_>) {
-        let Some((ty, method)) = super::std_method(expr) else {
+        let Some((span, name)) = super::std_method_path(expr, &["expect", "expect_err"]) else {
             return;
-        };
-        if method != "expect" && method != "expect_err" {
-            return;
-        }
-        let start = match &expr.qself {
-            Some(qself) => qself.lt_token.span,
-            None => span::path_start(&expr.path),
         };
         cx.site(
-            span::between(start, method.span()),
-            format!("`{ty}::{method}` panics on the wrong variant"),
+            span,
+            format!("`{name}` panics on the wrong variant"),
             Some(HELP),
         );
     }

@@ -47,19 +47,12 @@ impl Rule for Unwrap {
     }
 
     fn path(&self, expr: &ExprPath, cx: &mut Emit<'_>) {
-        let Some((ty, method)) = super::std_method(expr) else {
+        let Some((span, name)) = super::std_method_path(expr, &["unwrap", "unwrap_err"]) else {
             return;
-        };
-        if method != "unwrap" && method != "unwrap_err" {
-            return;
-        }
-        let start = match &expr.qself {
-            Some(qself) => qself.lt_token.span,
-            None => span::path_start(&expr.path),
         };
         cx.site(
-            span::between(start, method.span()),
-            format!("`{ty}::{method}` panics on the wrong variant"),
+            span,
+            format!("`{name}` panics on the wrong variant"),
             Some("use a combinator that handles every case (`flatten`, `filter_map`, `?`)"),
         );
     }
