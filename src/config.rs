@@ -168,14 +168,6 @@ impl Config {
     }
 }
 
-/// `a::b::c` starts with `a::b` but not with `a::bc`.
-pub fn module_has_prefix(module: &str, prefix: &str) -> bool {
-    match module.strip_prefix(prefix) {
-        Some(rest) => rest.is_empty() || rest.starts_with("::"),
-        None => false,
-    }
-}
-
 /// Loads the workspace's configuration: `panicfree.toml` or the root manifest's
 /// `[workspace.metadata.panicfree]`, never both. Neither gives the defaults.
 pub fn load(workspace_root: &Path) -> Result<Config, ConfigError> {

@@ -133,11 +133,6 @@ pub fn expr_end(mut expr: &Expr) -> TokenSpan {
     }
 }
 
-/// The whole expression, without re-printing it.
-pub fn expr(e: &Expr) -> Span {
-    between(expr_start(e), expr_end(e))
-}
-
 pub fn path_start(path: &Path) -> TokenSpan {
     match (&path.leading_colon, path.segments.first()) {
         (Some(colon), _) => colon
