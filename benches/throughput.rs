@@ -326,6 +326,7 @@ fn check_all(sources: &[Source], config: &Config) -> Outcome {
             let cx = FileContext {
                 module_path: &s.module_path,
                 in_test: false,
+                library: None,
             };
             let analysis = check::analyze(&s.text, &cx, config);
             proc_macro2::extra::invalidate_current_thread_spans();

@@ -33,6 +33,9 @@ pub struct FileContext<'a> {
     pub module_path: &'a str,
     /// The whole file is test code (a test target, or reached through `#[cfg(test)] mod`).
     pub in_test: bool,
+    /// The crate name of its package's library, if the package has one: a
+    /// binary that names it calls the library.
+    pub library: Option<&'a str>,
 }
 
 /// The result of checking one file.
@@ -153,7 +156,7 @@ pub fn analyze(text: &str, cx: &FileContext<'_>, config: &Config) -> FileAnalysi
         layer: config.layer_of(cx.module_path).map(|l| l.name.clone()),
         inline: Vec::new(),
         skipped: Vec::new(),
-        facts: FactsBuilder::new(cx.module_path),
+        facts: FactsBuilder::new(cx.module_path, cx.library),
     };
     checker.visit_file(&file);
 
@@ -224,6 +227,15 @@ impl Checker<'_> {
     fn record_path(&mut self, path: &syn::Path, kind: RefKind) {
         if !self.gathers_facts() {
             return;
+        }
+        if !self.facts.runtime.uses_library
+            && path
+                .segments
+                .first()
+                .zip(self.facts.library())
+                .is_some_and(|(s, library)| s.ident == library)
+        {
+            self.facts.runtime.uses_library = true;
         }
         // Most paths matter to neither: decide before allocating anything.
         let multi = path.leading_colon.is_some() || path.segments.len() > 1;
@@ -390,6 +402,9 @@ impl<'ast> Visit<'ast> for Checker<'_> {
             };
             let span = span::between(start, leaf.end);
             runtime_evidence(&raw.segments, span, &mut self.facts.runtime);
+            if raw.segments.first().map(String::as_str) == self.facts.library() {
+                self.facts.runtime.uses_library = true;
+            }
             if self.records_references() {
                 self.facts
                     .reference(&self.module, raw.clone(), span, RefKind::Use);

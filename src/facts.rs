@@ -92,6 +92,8 @@ pub struct Runtime {
     pub catches: bool,
     /// `fn main` at the top level of the file.
     pub main_fn: Option<Span>,
+    /// A path names the package's library crate (`my_service::run()`).
+    pub uses_library: bool,
 }
 
 /// Everything above for one file.
@@ -134,6 +136,7 @@ struct PendingFn {
 #[derive(Debug, Default)]
 pub struct FactsBuilder {
     crate_name: String,
+    library: Option<String>,
     scopes: HashMap<String, Scope>,
     modules: Vec<ModuleFacts>,
     pending: Vec<Pending>,
@@ -145,8 +148,14 @@ pub struct FactsBuilder {
 }
 
 impl FactsBuilder {
-    pub fn new(module_path: &str) -> FactsBuilder {
+    /// The crate name of the file's package library, when it has one.
+    pub fn library(&self) -> Option<&str> {
+        self.library.as_deref()
+    }
+
+    pub fn new(module_path: &str, library: Option<&str>) -> FactsBuilder {
         let mut builder = FactsBuilder {
+            library: library.map(str::to_owned),
             crate_name: module_path
                 .split("::")
                 .next()

@@ -49,6 +49,16 @@ pub struct Package {
     pub renames: std::collections::HashMap<String, String>,
 }
 
+impl Package {
+    /// The crate name of its library target, if it has one.
+    pub fn library(&self) -> Option<&str> {
+        self.targets
+            .iter()
+            .find(|t| t.is_lib)
+            .map(|t| t.crate_name.as_str())
+    }
+}
+
 #[derive(Clone, Debug)]
 pub struct Target {
     /// The crate name (`my_service`), the first segment of its module paths.
@@ -229,6 +239,8 @@ struct Job {
     module: String,
     in_test: bool,
     package: Option<usize>,
+    /// The crate name of the package's library, if it has one.
+    library: Option<String>,
     order: usize,
 }
 
@@ -271,6 +283,7 @@ pub fn check_packages(
                 module: target.crate_name.clone(),
                 in_test: target.is_test,
                 package: Some(pi),
+                library: package.library().map(str::to_owned),
                 order: roots.len(),
             });
         }
@@ -301,6 +314,10 @@ pub fn check_loose_files(
             module,
             in_test,
             package,
+            library: package
+                .and_then(|p| ws.packages.get(p))
+                .and_then(Package::library)
+                .map(str::to_owned),
             order: usize::MAX,
         });
     }
@@ -408,6 +425,7 @@ fn check_file(job: &Job, config: &Config) -> (Vec<Finding>, Option<Arc<str>>, Fi
     let cx = FileContext {
         module_path: &job.module,
         in_test: job.in_test,
+        library: job.library.as_deref(),
     };
     let outcome = crate::run::boundary(|| check::analyze(text.as_str(), &cx, config));
     // Every span of this file has been turned into a line and column.
@@ -466,6 +484,7 @@ fn resolve(parent: &Job, decl: &ModDecl) -> Option<Job> {
         module,
         in_test: parent.in_test || decl.is_test,
         package: parent.package,
+        library: parent.library.clone(),
         order: parent.order,
     })
 }

@@ -137,3 +137,27 @@ fn a_renamed_dependency_is_its_crate() {
         .expect("message")
         .contains("renamed in Cargo.toml"));
 }
+
+#[test]
+fn a_binary_is_judged_with_the_library_it_calls() {
+    // The library serves and installs no boundary: `server` calls it by the
+    // library's crate name (not its own), `report` never does.
+    let dir = common::package(&[
+        (
+            "Cargo.toml",
+            "[package]\nname = \"svc\"\nversion = \"0.1.0\"\nedition = \"2021\"\n\n[lib]\nname = \"svc_lib\"\n\n[workspace]\n",
+        ),
+        ("src/lib.rs", "pub fn app() -> axum::Router {\n    axum::Router::new()\n}\n"),
+        ("src/bin/server.rs", "fn main() {\n    let _ = svc_lib::app();\n}\n"),
+        ("src/bin/report.rs", "fn main() {\n    println!(\"ok\");\n}\n"),
+    ]);
+    let report = json(&common::run_in(dir.path(), &["--format", "json"]));
+    assert_eq!(
+        common::sites(&report),
+        [(
+            "src/bin/server.rs".to_owned(),
+            1,
+            "missing-panic-boundary".to_owned()
+        )]
+    );
+}

@@ -145,6 +145,7 @@ fn rules_triggered(code: &str) -> Vec<&'static str> {
     let cx = FileContext {
         module_path: "docs",
         in_test: false,
+        library: None,
     };
     let config = cargo_panicfree::config::Config::default();
     let text = if syn::parse_file(code).is_ok() {

@@ -15,6 +15,7 @@ fn findings(text: &str) -> Expected {
     let cx = FileContext {
         module_path: "fixture",
         in_test: false,
+        library: None,
     };
     let mut found = Expected::new();
     for f in analyze(text, &cx, &Config::default()).findings {
@@ -130,6 +131,7 @@ fn columns_count_characters_and_ends_are_exclusive() {
     let cx = FileContext {
         module_path: "fixture",
         in_test: false,
+        library: None,
     };
     let found = analyze(text, &cx, &Config::default()).findings;
     assert_eq!(found.len(), 1);
@@ -152,6 +154,7 @@ fn deeply_nested_expressions_are_checked_or_refused_but_never_overflow() {
     let cx = FileContext {
         module_path: "fixture",
         in_test: false,
+        library: None,
     };
     let nested = format!(
         "fn f(o: Option<u8>) -> u8 {{ {}o.unwrap(){} }}",

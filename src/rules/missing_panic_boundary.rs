@@ -37,10 +37,20 @@ impl Rule for MissingPanicBoundary {
             if !target.is_bin {
                 continue;
             }
-            // The binary's own files, and its package's library, which it may call.
-            let lib = wf.checked.targets.iter().position(|t| {
-                t.package == tref.package && package.targets.get(t.target).is_some_and(|t| t.is_lib)
-            });
+            // The binary's own files, and its package's library when it calls it.
+            let calls_library = wf
+                .files
+                .iter()
+                .any(|f| f.target == Some(index) && f.facts.runtime.uses_library);
+            let lib = wf
+                .checked
+                .targets
+                .iter()
+                .position(|t| {
+                    t.package == tref.package
+                        && package.targets.get(t.target).is_some_and(|t| t.is_lib)
+                })
+                .filter(|_| calls_library);
             let files = || {
                 wf.files
                     .iter()
