@@ -9,7 +9,13 @@
 
 use std::collections::{HashMap, HashSet};
 
+use proc_macro2::Span as TokenSpan;
+use syn::punctuated::Punctuated;
+use syn::visit::{self, Visit};
+use syn::{Attribute, Item, Token};
+
 use crate::diagnostic::Span;
+use crate::span;
 
 /// A path as written, one string per segment (`::sqlx::Pool` is `["sqlx", "Pool"]`
 /// with `leading_colon`).
@@ -383,4 +389,177 @@ impl FactsBuilder {
         target.extend(segments.cloned());
         Some((target, external))
     }
+}
+
+// Reading facts from syntax: helpers for the checker's visit.
+
+pub(crate) fn raw_path(path: &syn::Path) -> RawPath {
+    RawPath {
+        segments: path.segments.iter().map(|s| s.ident.to_string()).collect(),
+        leading_colon: path.leading_colon.is_some(),
+    }
+}
+
+/// Every path in a type, with its span (`Json<CreateUser>` gives both).
+#[derive(Default)]
+pub(crate) struct TypePaths {
+    pub(crate) found: Vec<(RawPath, Span)>,
+}
+
+impl<'ast> Visit<'ast> for TypePaths {
+    fn visit_path(&mut self, path: &'ast syn::Path) {
+        let span = span::between(span::path_start(path), span::path_end(path));
+        self.found.push((raw_path(path), span));
+        visit::visit_path(self, path);
+    }
+}
+
+pub(crate) fn derives_deserialize(attrs: &[Attribute]) -> bool {
+    attrs
+        .iter()
+        .filter(|a| a.path().is_ident("derive"))
+        .any(|a| {
+            a.parse_args_with(Punctuated::<syn::Path, Token![,]>::parse_terminated)
+                .is_ok_and(|paths| {
+                    paths
+                        .iter()
+                        .any(|p| p.segments.last().is_some_and(|s| s.ident == "Deserialize"))
+                })
+        })
+}
+
+/// Crates whose items build a server, and the items that do.
+const SERVERS: &[(&str, &[&str])] = &[
+    ("axum", &["Router", "serve"]),
+    ("actix_web", &["App", "HttpServer"]),
+    ("hyper", &["server", "Server"]),
+    ("hyper_util", &["server"]),
+    ("tonic", &["Server"]),
+    ("warp", &["serve"]),
+    ("poem", &["Server"]),
+    ("rocket", &["build", "custom"]),
+    ("salvo", &["Server"]),
+];
+
+/// Whether a path could be evidence for [`runtime_evidence`], without allocating.
+pub(crate) fn may_be_evidence(path: &syn::Path) -> bool {
+    let server = path
+        .segments
+        .first()
+        .is_some_and(|s| SERVERS.iter().any(|(krate, _)| s.ident == krate));
+    server
+        || path.segments.iter().any(|s| {
+            s.ident == "set_hook"
+                || s.ident == "catch_unwind"
+                || s.ident == "CatchPanicLayer"
+                || s.ident == "catch_panic"
+        })
+}
+
+/// Notes paths that serve requests, install a panic hook or catch panics.
+pub(crate) fn runtime_evidence(segments: &[String], span: Span, runtime: &mut Runtime) {
+    let has = |name: &str| segments.iter().any(|s| s == name);
+    if has("set_hook") && has("panic") {
+        runtime.hook = true;
+    }
+    if has("catch_unwind") || has("CatchPanicLayer") || has("catch_panic") {
+        runtime.catches = true;
+    }
+    if runtime.serves.is_none() {
+        let serves = segments.first().is_some_and(|krate| {
+            SERVERS
+                .iter()
+                .any(|(c, items)| krate == c && items.iter().any(|i| has(i)))
+        });
+        if serves {
+            runtime.serves = Some(span);
+        }
+    }
+}
+
+pub(crate) enum LeafName {
+    Name(String),
+    Glob,
+    Underscore,
+}
+
+pub(crate) struct UseLeaf {
+    pub(crate) segments: Vec<String>,
+    pub(crate) name: LeafName,
+    pub(crate) end: TokenSpan,
+}
+
+/// Flattens `use a::{b, c::d as e, f::*}` into one leaf per imported path.
+pub(crate) fn use_leaves(tree: &syn::UseTree, prefix: &mut Vec<String>, out: &mut Vec<UseLeaf>) {
+    let leaf = |prefix: &[String], ident: &syn::Ident| {
+        let mut segments = prefix.to_vec();
+        if ident != "self" {
+            segments.push(ident.to_string());
+        }
+        segments
+    };
+    match tree {
+        syn::UseTree::Path(p) => {
+            prefix.push(p.ident.to_string());
+            use_leaves(&p.tree, prefix, out);
+            prefix.pop();
+        }
+        syn::UseTree::Name(n) => {
+            let segments = leaf(prefix, &n.ident);
+            let name = segments.last().cloned().unwrap_or_default();
+            out.push(UseLeaf {
+                segments,
+                name: LeafName::Name(name),
+                end: n.ident.span(),
+            });
+        }
+        syn::UseTree::Rename(r) => out.push(UseLeaf {
+            segments: leaf(prefix, &r.ident),
+            name: if r.rename == "_" {
+                LeafName::Underscore
+            } else {
+                LeafName::Name(r.rename.to_string())
+            },
+            end: r.rename.span(),
+        }),
+        syn::UseTree::Glob(g) => out.push(UseLeaf {
+            segments: prefix.clone(),
+            name: LeafName::Glob,
+            end: g.star_token.span,
+        }),
+        syn::UseTree::Group(g) => {
+            for item in &g.items {
+                use_leaves(item, prefix, out);
+            }
+        }
+    }
+}
+
+pub(crate) fn use_tree_start(tree: &syn::UseTree) -> TokenSpan {
+    match tree {
+        syn::UseTree::Path(p) => p.ident.span(),
+        syn::UseTree::Name(n) => n.ident.span(),
+        syn::UseTree::Rename(r) => r.ident.span(),
+        syn::UseTree::Glob(g) => g.star_token.span,
+        syn::UseTree::Group(g) => g.brace_token.span.open(),
+    }
+}
+
+/// The name an item defines in its module.
+pub(crate) fn item_name(item: &Item) -> Option<String> {
+    let ident = match item {
+        Item::Const(i) => &i.ident,
+        Item::Enum(i) => &i.ident,
+        Item::Fn(i) => &i.sig.ident,
+        Item::Mod(i) => &i.ident,
+        Item::Static(i) => &i.ident,
+        Item::Struct(i) => &i.ident,
+        Item::Trait(i) => &i.ident,
+        Item::TraitAlias(i) => &i.ident,
+        Item::Type(i) => &i.ident,
+        Item::Union(i) => &i.ident,
+        Item::Macro(i) => i.ident.as_ref()?,
+        _ => return None,
+    };
+    Some(syn::ext::IdentExt::unraw(ident).to_string())
 }
