@@ -32,7 +32,8 @@ impl Rule for LayerViolation {
                 let Some(from) = wf.config.layer_of(&r.module) else {
                     continue;
                 };
-                let target = wf.follow(&r.target).join("::");
+                let followed = wf.follow(&r.target);
+                let target = followed.join("::");
                 let Some(to) = wf.config.layer_of(&target) else {
                     continue;
                 };
@@ -44,10 +45,10 @@ impl Rule for LayerViolation {
                 } else {
                     from.may_use.join(", ")
                 };
-                let via = if target.ends_with(&r.written) || r.written.ends_with(&target) {
+                let via = if followed == r.target {
                     String::new()
                 } else {
-                    format!(" (it leads to `{target}`)")
+                    format!(" (through a re-export, it is `{target}`)")
                 };
                 out.push(
                     Place::File(file.index),
