@@ -6,7 +6,7 @@ use std::cell::Cell;
 use std::collections::{HashMap, HashSet};
 use std::io::{IsTerminal, Write};
 use std::panic::{self, AssertUnwindSafe};
-use std::path::PathBuf;
+use std::path::{Path, PathBuf};
 
 use std::sync::Arc;
 
@@ -102,29 +102,12 @@ pub fn run(args: &CheckArgs) -> Result<Outcome, RunError> {
         loose.sort();
         files.extend(workspace::check_loose_files(&ws, &loose, &config)?);
     }
-    let mut report = build_report(&ws, &config, files);
-    if !on_manifest.is_empty() {
-        let path = ws.display_path(&manifest_path);
-        let package = ws
-            .package_of(&manifest_path)
-            .and_then(|p| ws.packages.get(p))
-            .map(|p| p.name.clone());
-        if let Some(text) = manifest {
-            report
-                .sources
-                .insert(path.clone(), Arc::from(text.as_str()));
-        }
-        let located = on_manifest.into_iter().map(|finding| Located {
-            path: path.clone(),
-            package: package.clone(),
-            finding,
-        });
-        report = Report::new(
-            report.files_checked,
-            report.findings.into_iter().chain(located).collect(),
-            report.sources,
-        );
-    }
+    let on_manifest = ManifestFindings {
+        path: &manifest_path,
+        text: manifest.as_deref(),
+        findings: on_manifest,
+    };
+    let report = build_report(&ws, &config, files, on_manifest);
 
     let text = match args.format {
         Format::Human => {
@@ -239,7 +222,19 @@ fn check_layer_modules(
     Ok(())
 }
 
-fn build_report(ws: &Workspace, config: &config::Config, checked: Vec<CheckedFile>) -> Report {
+/// Findings of the workspace rules on the root `Cargo.toml`, which is not a checked file.
+struct ManifestFindings<'a> {
+    path: &'a Path,
+    text: Option<&'a str>,
+    findings: Vec<Finding>,
+}
+
+fn build_report(
+    ws: &Workspace,
+    config: &config::Config,
+    checked: Vec<CheckedFile>,
+    manifest: ManifestFindings<'_>,
+) -> Report {
     let mut files = 0;
     let mut findings = Vec::new();
     let mut sources = HashMap::new();
@@ -257,6 +252,21 @@ fn build_report(ws: &Workspace, config: &config::Config, checked: Vec<CheckedFil
             sources.insert(path.clone(), text);
         }
         findings.extend(file.findings.into_iter().map(|finding| Located {
+            path: path.clone(),
+            package: package.clone(),
+            finding,
+        }));
+    }
+    if !manifest.findings.is_empty() {
+        let path = ws.display_path(manifest.path);
+        let package = ws
+            .package_of(manifest.path)
+            .and_then(|p| ws.packages.get(p))
+            .map(|p| p.name.clone());
+        if let Some(text) = manifest.text {
+            sources.insert(path.clone(), Arc::from(text));
+        }
+        findings.extend(manifest.findings.into_iter().map(|finding| Located {
             path: path.clone(),
             package: package.clone(),
             finding,

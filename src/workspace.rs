@@ -247,7 +247,6 @@ struct Job {
 struct Shared<'a> {
     config: &'a Config,
     root: &'a Path,
-    include_tests: bool,
     visited: Mutex<HashSet<(usize, PathBuf)>>,
     done: Mutex<Vec<CheckedFile>>,
 }
@@ -339,7 +338,6 @@ fn run_jobs_with(
     let shared = Shared {
         config,
         root,
-        include_tests: config.include_tests,
         visited: Mutex::new(HashSet::new()),
         done: Mutex::new(Vec::new()),
     };
@@ -374,7 +372,7 @@ fn process<'s>(scope: &rayon::Scope<'s>, job: Job, shared: &'s Shared<'s>, follo
     let (mut findings, text, summary) = check_file(&job, shared.config);
     if follow {
         for decl in &summary.mods {
-            if decl.is_test && !shared.include_tests {
+            if decl.is_test && !shared.config.include_tests {
                 continue;
             }
             match resolve(&job, decl) {

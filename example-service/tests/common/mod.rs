@@ -168,13 +168,7 @@ impl TestDb {
             Self::Postgres {
                 admin_url, name, ..
             } => {
-                let mut admin = sqlx::PgConnection::connect(admin_url).await.unwrap();
-                sqlx::raw_sql(sqlx::AssertSqlSafe(format!(
-                    "ALTER DATABASE \"{name}\" ALLOW_CONNECTIONS false"
-                )))
-                .execute(&mut admin)
-                .await
-                .unwrap();
+                let mut admin = allow_connections(admin_url, name, false).await;
                 // Terminate every connection to it, and wait (up to 5 s each)
                 // until they are really gone.
                 sqlx::query(
@@ -205,13 +199,7 @@ impl TestDb {
             Self::Postgres {
                 admin_url, name, ..
             } => {
-                let mut admin = sqlx::PgConnection::connect(admin_url).await.unwrap();
-                sqlx::raw_sql(sqlx::AssertSqlSafe(format!(
-                    "ALTER DATABASE \"{name}\" ALLOW_CONNECTIONS true"
-                )))
-                .execute(&mut admin)
-                .await
-                .unwrap();
+                let admin = allow_connections(admin_url, name, true).await;
                 admin.close().await.unwrap();
             }
         }
@@ -493,4 +481,17 @@ macro_rules! on_both_backends {
             )*
         }
     };
+}
+
+/// Lets connections to a PostgreSQL test database in (or keeps them out), and
+/// returns the admin connection that said so.
+async fn allow_connections(admin_url: &str, name: &str, allow: bool) -> sqlx::PgConnection {
+    let mut admin = sqlx::PgConnection::connect(admin_url).await.unwrap();
+    sqlx::raw_sql(sqlx::AssertSqlSafe(format!(
+        "ALTER DATABASE \"{name}\" ALLOW_CONNECTIONS {allow}"
+    )))
+    .execute(&mut admin)
+    .await
+    .unwrap();
+    admin
 }
