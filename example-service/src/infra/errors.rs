@@ -1,10 +1,12 @@
-//! Every sqlx failure becomes a [`RepoError`]: the core never sees sqlx.
+//! The infrastructure's errors: [`InfraError`] for a store that cannot be set
+//! up, and the mapping by which every sqlx failure becomes a [`RepoError`]: the
+//! core never sees sqlx.
 
 use std::borrow::Cow;
 
 use crate::core::RepoError;
 
-use super::store::Backend;
+use super::backend::Backend;
 
 /// Why the store could not be set up.
 #[derive(Debug, thiserror::Error)]

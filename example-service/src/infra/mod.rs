@@ -3,8 +3,10 @@
 //! `Any` driver, with embedded migrations. It may use the core and nothing else
 //! of this crate.
 
+mod backend;
 mod errors;
 mod store;
 
+pub use backend::Backend;
 pub use errors::InfraError;
-pub use store::{Backend, DbSettings, SqlUserStore};
+pub use store::{DbSettings, SqlUserStore};

@@ -1,6 +1,7 @@
-//! [`SqlUserStore`]: users in SQLite or PostgreSQL.
+//! [`SqlUserStore`]: users in SQLite or PostgreSQL. Owns the connection
+//! settings ([`DbSettings`]), the pool, start-up (drivers, SQLite preparation,
+//! migrations) and the SQL behind each [`UserStore`] operation.
 
-use std::path::PathBuf;
 use std::str::FromStr;
 use std::sync::Arc;
 use std::time::Duration;
@@ -13,6 +14,7 @@ use crate::core::{
     Age, Email, NewUserRecord, RepoError, Timestamp, User, UserId, UserStore, Username,
 };
 
+use super::backend::Backend;
 use super::errors::{map_sqlx_error, InfraError, Phase};
 
 /// The schema, embedded at compile time; the same files serve both databases.
@@ -34,18 +36,6 @@ pub struct DbSettings {
     pub idle_timeout: Option<Duration>,
     /// Replace connections this old.
     pub max_lifetime: Option<Duration>,
-}
-
-/// Which database is behind the pool.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub enum Backend {
-    /// A SQLite database; `file` is its path, `None` for an in-memory database.
-    Sqlite {
-        /// The database file, made absolute at start-up.
-        file: Option<PathBuf>,
-    },
-    /// A PostgreSQL server.
-    Postgres,
 }
 
 /// The SQL implementation of [`UserStore`]. Cheap to clone (the pool is shared).
