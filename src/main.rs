@@ -4,8 +4,8 @@
 use std::io::Write;
 use std::process::ExitCode;
 
-use cargo_panicfree::cli::Cli;
-use cargo_panicfree::run::{self, boundary, install_panic_hook};
+use cargo_panicfree::cli::{self, Cli};
+use cargo_panicfree::engine::guard::{boundary, install_panic_hook};
 
 fn main() -> ExitCode {
     install_panic_hook();
@@ -17,7 +17,7 @@ fn main() -> ExitCode {
             return ExitCode::from(if e.use_stderr() { 2 } else { 0 });
         }
     };
-    match boundary(|| run::run(&args)) {
+    match boundary(|| cli::run(&args)) {
         Ok(Ok(outcome)) => ExitCode::from(outcome.exit_code()),
         Ok(Err(e)) => {
             let _ = writeln!(std::io::stderr(), "error: {e}");

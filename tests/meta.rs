@@ -3,6 +3,7 @@
 
 use std::path::Path;
 
+use cargo_panicfree::api::RuleId;
 use cargo_panicfree::rules::ALL;
 
 /// The ids `../shared/contract.md` promises. They keep their meaning forever.
@@ -25,7 +26,7 @@ const CONTRACT_IDS: &[&str] = &[
 
 #[test]
 fn rule_ids_are_stable_and_unique() {
-    let ids: Vec<&str> = ALL.iter().map(|r| r.id()).collect();
+    let ids: Vec<&str> = ALL.iter().map(|r| r.id().as_str()).collect();
     for id in CONTRACT_IDS {
         assert!(ids.contains(id), "contract rule `{id}` is missing");
     }
@@ -38,6 +39,17 @@ fn rule_ids_are_stable_and_unique() {
             id.chars().all(|c| c.is_ascii_lowercase() || c == '-'),
             "`{id}` is kebab-case"
         );
+    }
+}
+
+#[test]
+fn the_registry_has_one_rule_per_id_in_id_order_and_serde_spells_ids_as_the_contract() {
+    let registry: Vec<RuleId> = ALL.iter().map(|r| r.id()).collect();
+    assert_eq!(registry, RuleId::ALL.to_vec());
+    for id in RuleId::ALL {
+        let json = serde_json::to_string(&id).expect("serializes");
+        assert_eq!(json, format!("\"{}\"", id.as_str()));
+        assert_eq!(RuleId::parse(id.as_str()), Some(id));
     }
 }
 
@@ -141,23 +153,16 @@ fn code_blocks(docs: &str, section: &str) -> Vec<String> {
 
 /// The rules a snippet triggers; statements are wrapped in a function.
 fn rules_triggered(code: &str) -> Vec<&'static str> {
-    use cargo_panicfree::check::{analyze, FileContext};
-    let cx = FileContext {
-        module_path: "docs",
-        in_test: false,
-        library: None,
-    };
-    let config = cargo_panicfree::config::Config::default();
+    let config = cargo_panicfree::engine::config::Config::default();
     let text = if syn::parse_file(code).is_ok() {
         code.to_owned()
     } else {
         format!("fn example() {{\n{code}}}\n")
     };
-    analyze(&text, &cx, &config)
-        .findings
+    cargo_panicfree::engine::check_text(&text, "docs", &config)
         .into_iter()
         .filter(|f| f.justification.is_none())
-        .map(|f| f.rule)
+        .map(|f| f.rule.as_str())
         .collect()
 }
 
@@ -173,7 +178,7 @@ fn site_rule_docs_examples_are_flagged_and_their_fixes_are_not() {
         );
         for code in examples {
             assert!(
-                rules_triggered(&code).contains(&rule.id()),
+                rules_triggered(&code).contains(&rule.id().as_str()),
                 "{}: the example is not flagged:\n{code}",
                 rule.id()
             );
@@ -181,7 +186,7 @@ fn site_rule_docs_examples_are_flagged_and_their_fixes_are_not() {
         for code in fixes {
             let triggered = rules_triggered(&code);
             assert!(
-                !triggered.contains(&rule.id()),
+                !triggered.contains(&rule.id().as_str()),
                 "{}: the fix is still flagged:\n{code}",
                 rule.id()
             );

@@ -5,23 +5,19 @@ mod common;
 
 use std::path::{Path, PathBuf};
 
-use cargo_panicfree::check::{analyze, FileContext};
-use cargo_panicfree::config::Config;
-use cargo_panicfree::source::SourceText;
+use cargo_panicfree::api::RuleKind;
+use cargo_panicfree::engine::check_text;
+use cargo_panicfree::engine::config::Config;
+use cargo_panicfree::engine::source::SourceText;
 
 use common::{annotations, Expected};
 
 fn findings(text: &str) -> Expected {
-    let cx = FileContext {
-        module_path: "fixture",
-        in_test: false,
-        library: None,
-    };
     let mut found = Expected::new();
-    for f in analyze(text, &cx, &Config::default()).findings {
+    for f in check_text(text, "fixture", &Config::default()) {
         let key = (
             f.span.start.line,
-            f.rule.to_owned(),
+            f.rule.as_str().to_owned(),
             f.justification.is_some(),
         );
         *found.entry(key).or_default() += 1;
@@ -96,15 +92,15 @@ fn every_fixture_reports_exactly_its_annotations() {
 fn every_rule_folder_has_fail_and_pass_fixtures() {
     let root = Path::new(env!("CARGO_MANIFEST_DIR")).join("fixtures");
     for rule in cargo_panicfree::rules::ALL {
-        if rule.id() == "internal-error" {
+        if rule.id() == cargo_panicfree::api::RuleId::InternalError {
             // A bug in the tool cannot be written as a fixture.
             continue;
         }
-        if !rule.can_be_justified() && layered_annotations().contains(rule.id()) {
+        if rule.kind() == RuleKind::Workspace && layered_annotations().contains(rule.id().as_str()) {
             // Workspace rules are exercised by fixtures/layered and fixtures/layered-clean.
             continue;
         }
-        let dir = root.join(rule.id());
+        let dir = root.join(rule.id().as_str());
         let names: Vec<String> = std::fs::read_dir(&dir)
             .unwrap_or_else(|e| panic!("fixtures/{} is missing: {e}", rule.id()))
             .map(|f| {
@@ -115,7 +111,7 @@ fn every_rule_folder_has_fail_and_pass_fixtures() {
             })
             .collect();
         let has = |prefix: &str| names.iter().any(|n| n.starts_with(prefix));
-        let exempt_from_pass = matches!(rule.id(), "parse-error");
+        let exempt_from_pass = rule.id() == cargo_panicfree::api::RuleId::ParseError;
         assert!(has("fail_"), "fixtures/{} has no fail_ fixture", rule.id());
         assert!(
             has("pass_") || exempt_from_pass,
@@ -128,12 +124,7 @@ fn every_rule_folder_has_fail_and_pass_fixtures() {
 #[test]
 fn columns_count_characters_and_ends_are_exclusive() {
     let text = "fn f(o: Option<u8>) { let _é = \"😀\"; o.unwrap(); }\n";
-    let cx = FileContext {
-        module_path: "fixture",
-        in_test: false,
-        library: None,
-    };
-    let found = analyze(text, &cx, &Config::default()).findings;
+    let found = check_text(text, "fixture", &Config::default());
     assert_eq!(found.len(), 1);
     let span = found[0].span;
     // `unwrap` starts at the 41st character; `unwrap()` is 8 characters long.
@@ -151,17 +142,12 @@ fn columns_count_characters_and_ends_are_exclusive() {
 
 #[test]
 fn deeply_nested_expressions_are_checked_or_refused_but_never_overflow() {
-    let cx = FileContext {
-        module_path: "fixture",
-        in_test: false,
-        library: None,
-    };
     let nested = format!(
         "fn f(o: Option<u8>) -> u8 {{ {}o.unwrap(){} }}",
         "(".repeat(5000),
         ")".repeat(5000)
     );
-    let run = move || analyze(&nested, &cx, &Config::default()).findings;
+    let run = move || check_text(&nested, "fixture", &Config::default());
     // The default test thread's stack is small; the tool runs files on big-stack threads.
     let found = std::thread::Builder::new()
         .stack_size(256 * 1024 * 1024)
@@ -170,12 +156,12 @@ fn deeply_nested_expressions_are_checked_or_refused_but_never_overflow() {
         .join()
         .expect("no overflow, no panic");
     assert_eq!(found.len(), 1);
-    assert_eq!(found[0].rule, "unwrap");
+    assert_eq!(found[0].rule.as_str(), "unwrap");
 
     let too_deep = format!("fn f() {{ {}1{} }}", "(".repeat(20_000), ")".repeat(20_000));
-    let found = analyze(&too_deep, &cx, &Config::default()).findings;
+    let found = check_text(&too_deep, "fixture", &Config::default());
     assert_eq!(found.len(), 1);
-    assert_eq!(found[0].rule, "parse-error");
+    assert_eq!(found[0].rule.as_str(), "parse-error");
     assert!(
         found[0].message.contains("nests too deeply"),
         "{}",

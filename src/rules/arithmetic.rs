@@ -2,15 +2,16 @@
 
 use syn::{BinOp, Expr, ExprBinary, Lit};
 
-use super::{Level, Rule};
-use crate::check::Emit;
-use crate::span;
+use crate::api::{span, Level, Rule, RuleId, RuleKind, SiteSink};
 
 pub struct Arithmetic;
 
 impl Rule for Arithmetic {
-    fn id(&self) -> &'static str {
-        "arithmetic"
+    fn id(&self) -> RuleId {
+        RuleId::Arithmetic
+    }
+    fn kind(&self) -> RuleKind {
+        RuleKind::Site
     }
     fn default_level(&self) -> Level {
         Level::Warn
@@ -25,7 +26,7 @@ impl Rule for Arithmetic {
         include_str!("arithmetic.md")
     }
 
-    fn binary(&self, expr: &ExprBinary, cx: &mut Emit<'_>) {
+    fn binary(&self, expr: &ExprBinary, out: &mut SiteSink<'_>) {
         let op = match expr.op {
             BinOp::Div(_) | BinOp::DivAssign(_) => "division",
             BinOp::Rem(_) | BinOp::RemAssign(_) => "remainder",
@@ -34,7 +35,7 @@ impl Rule for Arithmetic {
         if is_nonzero_literal(&expr.right) {
             return;
         }
-        cx.site(
+        out.site(
             span::between(span::expr_start(&expr.left), span::expr_end(&expr.right)),
             format!("integer {op} panics when the divisor is zero (or on `MIN / -1` overflow)"),
             Some("use `checked_div`/`checked_rem` and handle `None`, or divide by a non-zero literal"),

@@ -1,14 +1,15 @@
 //! `assert`: see `assert.md`.
 
-use super::{Level, MacroCall, Rule};
-use crate::check::Emit;
-use crate::span;
+use crate::api::{span, Level, MacroCall, Rule, RuleId, RuleKind, SiteSink};
 
 pub struct Assert;
 
 impl Rule for Assert {
-    fn id(&self) -> &'static str {
-        "assert"
+    fn id(&self) -> RuleId {
+        RuleId::Assert
+    }
+    fn kind(&self) -> RuleKind {
+        RuleKind::Site
     }
     fn default_level(&self) -> Level {
         Level::Warn
@@ -23,12 +24,12 @@ impl Rule for Assert {
         include_str!("assert.md")
     }
 
-    fn macro_call(&self, call: &MacroCall<'_>, cx: &mut Emit<'_>) {
+    fn macro_call(&self, call: &MacroCall<'_>, out: &mut SiteSink<'_>) {
         // Asserting is what tests do, even when tests are checked.
-        if cx.in_test() || !matches!(call.name, "assert" | "assert_eq" | "assert_ne") {
+        if out.context().in_test || !matches!(call.name, "assert" | "assert_eq" | "assert_ne") {
             return;
         }
-        cx.site(
+        out.site(
             span::macro_call(call.mac),
             format!("`{}!` panics when the check fails", call.name),
             Some("return an error, or use `debug_assert!` for an internal invariant"),

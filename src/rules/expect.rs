@@ -2,15 +2,16 @@
 
 use syn::{ExprMethodCall, ExprPath};
 
-use super::{Level, Rule};
-use crate::check::Emit;
-use crate::span;
+use crate::api::{span, Level, Rule, RuleId, RuleKind, SiteSink};
 
 pub struct Expect;
 
 impl Rule for Expect {
-    fn id(&self) -> &'static str {
-        "expect"
+    fn id(&self) -> RuleId {
+        RuleId::Expect
+    }
+    fn kind(&self) -> RuleKind {
+        RuleKind::Site
     }
     fn default_level(&self) -> Level {
         Level::Deny
@@ -25,7 +26,7 @@ impl Rule for Expect {
         include_str!("expect.md")
     }
 
-    fn method_call(&self, call: &ExprMethodCall, cx: &mut Emit<'_>) {
+    fn method_call(&self, call: &ExprMethodCall, out: &mut SiteSink<'_>) {
         if call.args.len() != 1 {
             return;
         }
@@ -36,18 +37,18 @@ impl Rule for Expect {
         } else {
             return;
         };
-        cx.site(
+        out.site(
             span::between(call.method.span(), call.paren_token.span.close()),
             message,
             Some(HELP),
         );
     }
 
-    fn path(&self, expr: &ExprPath, cx: &mut Emit<'_>) {
+    fn path(&self, expr: &ExprPath, out: &mut SiteSink<'_>) {
         let Some((span, name)) = super::std_method_path(expr, &["expect", "expect_err"]) else {
             return;
         };
-        cx.site(
+        out.site(
             span,
             format!("`{name}` panics on the wrong variant"),
             Some(HELP),

@@ -1,20 +1,21 @@
 //! `forbidden-crate`: see `forbidden_crate.md`.
 
-use super::{Level, Rule};
-use crate::boundary::{Emit, Place, WorkspaceFacts};
-use crate::diagnostic::Finding;
+use crate::api::facts::Reference;
+use crate::api::layers::Layer;
+use crate::api::view::WorkspaceView;
+use crate::api::{FileId, Level, Rule, RuleId, RuleKind, WorkspaceSink, WorkspaceSite};
 
 pub struct ForbiddenCrate;
 
 impl Rule for ForbiddenCrate {
-    fn id(&self) -> &'static str {
-        "forbidden-crate"
+    fn id(&self) -> RuleId {
+        RuleId::ForbiddenCrate
+    }
+    fn kind(&self) -> RuleKind {
+        RuleKind::Workspace
     }
     fn default_level(&self) -> Level {
         Level::Deny
-    }
-    fn can_be_justified(&self) -> bool {
-        false
     }
     fn summary(&self) -> &'static str {
         "a layer's code names a crate that layer must not see"
@@ -23,13 +24,10 @@ impl Rule for ForbiddenCrate {
         include_str!("forbidden_crate.md")
     }
 
-    fn workspace(&self, wf: &WorkspaceFacts<'_>, out: &mut Emit) {
-        let Some(severity) = wf.config.severity(self.id()) else {
-            return;
-        };
+    fn workspace(&self, wf: &WorkspaceView<'_>, out: &mut WorkspaceSink) {
         for file in &wf.files {
             for r in &file.facts.references {
-                let Some(layer) = wf.config.layer_of(&r.module) else {
+                let Some(layer) = wf.layers.layer_of(&r.module) else {
                     continue;
                 };
                 if layer.forbid_crates.is_empty() {
@@ -51,22 +49,13 @@ impl Rule for ForbiddenCrate {
                 if !forbidden {
                     continue;
                 }
-                out.push(
-                    Place::File(file.index),
-                    finding(severity, layer, r, &target, &krate),
-                );
+                out.push(site(file.file, layer, r, &target, &krate));
             }
         }
     }
 }
 
-fn finding(
-    severity: crate::diagnostic::Severity,
-    layer: &crate::config::Layer,
-    r: &crate::facts::Reference,
-    target: &[String],
-    krate: &str,
-) -> Finding {
+fn site(file: FileId, layer: &Layer, r: &Reference, target: &[String], krate: &str) -> WorkspaceSite {
     let full = target.join("::");
     let first = target.first().map(String::as_str).unwrap_or_default();
     let renamed = if first != krate {
@@ -100,13 +89,12 @@ fn finding(
             ),
         )
     };
-    Finding {
-        rule: "forbidden-crate",
-        severity,
+    WorkspaceSite {
+        rule: RuleId::ForbiddenCrate,
+        file,
+        span: r.span,
         message,
         help: Some(help),
-        span: r.span,
         layer: Some(layer.name.clone()),
-        justification: None,
     }
 }

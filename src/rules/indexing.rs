@@ -2,15 +2,16 @@
 
 use syn::{Expr, ExprIndex, ExprRange};
 
-use super::{Level, Rule};
-use crate::check::Emit;
-use crate::span;
+use crate::api::{span, Level, Rule, RuleId, RuleKind, SiteSink};
 
 pub struct Indexing;
 
 impl Rule for Indexing {
-    fn id(&self) -> &'static str {
-        "indexing"
+    fn id(&self) -> RuleId {
+        RuleId::Indexing
+    }
+    fn kind(&self) -> RuleKind {
+        RuleKind::Site
     }
     fn default_level(&self) -> Level {
         Level::Deny
@@ -22,7 +23,7 @@ impl Rule for Indexing {
         include_str!("indexing.md")
     }
 
-    fn index(&self, expr: &ExprIndex, cx: &mut Emit<'_>) {
+    fn index(&self, expr: &ExprIndex, out: &mut SiteSink<'_>) {
         let (message, help) = match unparen(&expr.index) {
             // `a[..]` is the whole collection: it cannot be out of bounds.
             Expr::Range(ExprRange {
@@ -39,7 +40,7 @@ impl Rule for Indexing {
                 "use `.get(i)` and handle `None`",
             ),
         };
-        cx.site(
+        out.site(
             span::between(
                 span::expr_start(&expr.expr),
                 expr.bracket_token.span.close(),

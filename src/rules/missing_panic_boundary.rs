@@ -1,20 +1,19 @@
 //! `missing-panic-boundary`: see `missing_panic_boundary.md`.
 
-use super::{Level, Rule};
-use crate::boundary::{Emit, Place, WorkspaceFacts};
-use crate::diagnostic::Finding;
+use crate::api::view::WorkspaceView;
+use crate::api::{Level, Rule, RuleId, RuleKind, WorkspaceSink, WorkspaceSite};
 
 pub struct MissingPanicBoundary;
 
 impl Rule for MissingPanicBoundary {
-    fn id(&self) -> &'static str {
-        "missing-panic-boundary"
+    fn id(&self) -> RuleId {
+        RuleId::MissingPanicBoundary
+    }
+    fn kind(&self) -> RuleKind {
+        RuleKind::Workspace
     }
     fn default_level(&self) -> Level {
         Level::Deny
-    }
-    fn can_be_justified(&self) -> bool {
-        false
     }
     fn summary(&self) -> &'static str {
         "a binary that serves requests installs no panic hook or catch-panic layer"
@@ -23,17 +22,8 @@ impl Rule for MissingPanicBoundary {
         include_str!("missing_panic_boundary.md")
     }
 
-    fn workspace(&self, wf: &WorkspaceFacts<'_>, out: &mut Emit) {
-        let Some(severity) = wf.config.severity(self.id()) else {
-            return;
-        };
-        for (index, tref) in wf.checked.targets.iter().enumerate() {
-            let Some(package) = wf.ws.packages.get(tref.package) else {
-                continue;
-            };
-            let Some(target) = package.targets.get(tref.target) else {
-                continue;
-            };
+    fn workspace(&self, wf: &WorkspaceView<'_>, out: &mut WorkspaceSink) {
+        for (index, target) in wf.targets.iter().enumerate() {
             if !target.is_bin {
                 continue;
             }
@@ -43,13 +33,9 @@ impl Rule for MissingPanicBoundary {
                 .iter()
                 .any(|f| f.target == Some(index) && f.facts.runtime.uses_library);
             let lib = wf
-                .checked
                 .targets
                 .iter()
-                .position(|t| {
-                    t.package == tref.package
-                        && package.targets.get(t.target).is_some_and(|t| t.is_lib)
-                })
+                .position(|t| t.package == target.package && t.is_lib)
                 .filter(|_| calls_library);
             let files = || {
                 wf.files
@@ -65,28 +51,24 @@ impl Rule for MissingPanicBoundary {
                 .files
                 .iter()
                 .filter(|f| f.target == Some(index))
-                .find_map(|f| f.facts.runtime.main_fn.map(|span| (f.index, span)));
+                .find_map(|f| f.facts.runtime.main_fn.map(|span| (f.file, span)));
             let Some((file, span)) = main else {
                 continue;
             };
-            out.push(
-                Place::File(file),
-                Finding {
-                    rule: "missing-panic-boundary",
-                    severity,
-                    message: format!(
-                        "`{}` serves requests but installs no panic boundary",
-                        target.crate_name
-                    ),
-                    help: Some(
-                        "install a panic hook that logs (`std::panic::set_hook`) and a catch-panic layer (`tower_http::catch_panic::CatchPanicLayer`), so a panic becomes a 500 and the server keeps serving"
-                            .to_owned(),
-                    ),
-                    span,
-                    layer: wf.config.layer_of(&target.crate_name).map(|l| l.name.clone()),
-                    justification: None,
-                },
-            );
+            out.push(WorkspaceSite {
+                rule: RuleId::MissingPanicBoundary,
+                file,
+                span,
+                message: format!(
+                    "`{}` serves requests but installs no panic boundary",
+                    target.crate_name
+                ),
+                help: Some(
+                    "install a panic hook that logs (`std::panic::set_hook`) and a catch-panic layer (`tower_http::catch_panic::CatchPanicLayer`), so a panic becomes a 500 and the server keeps serving"
+                        .to_owned(),
+                ),
+                layer: wf.layers.layer_of(target.crate_name).map(|l| l.name.clone()),
+            });
         }
     }
 }

@@ -2,15 +2,16 @@
 
 use syn::{Expr, ExprCall};
 
-use super::{Level, MacroCall, Rule};
-use crate::check::Emit;
-use crate::span;
+use crate::api::{span, Level, MacroCall, Rule, RuleId, RuleKind, SiteSink};
 
 pub struct Panic;
 
 impl Rule for Panic {
-    fn id(&self) -> &'static str {
-        "panic"
+    fn id(&self) -> RuleId {
+        RuleId::Panic
+    }
+    fn kind(&self) -> RuleKind {
+        RuleKind::Site
     }
     fn default_level(&self) -> Level {
         Level::Deny
@@ -25,7 +26,7 @@ impl Rule for Panic {
         include_str!("panic.md")
     }
 
-    fn macro_call(&self, call: &MacroCall<'_>, cx: &mut Emit<'_>) {
+    fn macro_call(&self, call: &MacroCall<'_>, out: &mut SiteSink<'_>) {
         let (message, help) = match call.name {
             "panic" => (
                 "`panic!` aborts the request or the process",
@@ -45,10 +46,10 @@ impl Rule for Panic {
             ),
             _ => return,
         };
-        cx.site(span::macro_call(call.mac), message, Some(help));
+        out.site(span::macro_call(call.mac), message, Some(help));
     }
 
-    fn call(&self, call: &ExprCall, cx: &mut Emit<'_>) {
+    fn call(&self, call: &ExprCall, out: &mut SiteSink<'_>) {
         let Expr::Path(func) = &*call.func else {
             return;
         };
@@ -60,7 +61,7 @@ impl Rule for Panic {
         {
             return;
         }
-        cx.site(
+        out.site(
             span::between(span::path_start(&func.path), call.paren_token.span.close()),
             "`panic_any` panics",
             Some("return an error instead"),

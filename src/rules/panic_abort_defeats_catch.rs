@@ -1,20 +1,19 @@
 //! `panic-abort-defeats-catch`: see `panic_abort_defeats_catch.md`.
 
-use super::{Level, Rule};
-use crate::boundary::{Emit, Place, WorkspaceFacts};
-use crate::diagnostic::{Finding, Pos, Span};
+use crate::api::view::WorkspaceView;
+use crate::api::{Level, Pos, Rule, RuleId, RuleKind, Span, WorkspaceSink, WorkspaceSite};
 
 pub struct PanicAbortDefeatsCatch;
 
 impl Rule for PanicAbortDefeatsCatch {
-    fn id(&self) -> &'static str {
-        "panic-abort-defeats-catch"
+    fn id(&self) -> RuleId {
+        RuleId::PanicAbortDefeatsCatch
+    }
+    fn kind(&self) -> RuleKind {
+        RuleKind::Workspace
     }
     fn default_level(&self) -> Level {
         Level::Deny
-    }
-    fn can_be_justified(&self) -> bool {
-        false
     }
     fn summary(&self) -> &'static str {
         "a profile sets `panic = \"abort\"` while the code relies on catching panics"
@@ -23,22 +22,16 @@ impl Rule for PanicAbortDefeatsCatch {
         include_str!("panic_abort_defeats_catch.md")
     }
 
-    fn workspace(&self, wf: &WorkspaceFacts<'_>, out: &mut Emit) {
-        let Some(severity) = wf.config.severity(self.id()) else {
-            return;
-        };
+    fn workspace(&self, wf: &WorkspaceView<'_>, out: &mut WorkspaceSink) {
         if !wf.files.iter().any(|f| f.facts.runtime.catches) {
             return;
         }
-        let Some(manifest) = wf.manifest else {
-            return;
-        };
-        for (profile, span) in abort_profiles(manifest) {
-            out.push(
-                Place::Manifest,
-                Finding {
-                    rule: "panic-abort-defeats-catch",
-                    severity,
+        for manifest in &wf.manifests {
+            for (profile, span) in abort_profiles(manifest.text) {
+                out.push(WorkspaceSite {
+                    rule: RuleId::PanicAbortDefeatsCatch,
+                    file: manifest.file,
+                    span,
                     message: format!(
                         "profile `{profile}` sets `panic = \"abort\"`, but the code catches panics: with abort, nothing is caught"
                     ),
@@ -46,11 +39,9 @@ impl Rule for PanicAbortDefeatsCatch {
                         "remove `panic = \"abort\"` (unwinding is the default), or stop relying on `catch_unwind`/`CatchPanicLayer`"
                             .to_owned(),
                     ),
-                    span,
                     layer: None,
-                    justification: None,
-                },
-            );
+                });
+            }
         }
     }
 }

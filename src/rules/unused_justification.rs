@@ -1,18 +1,18 @@
 //! `unused-justification`: see `unused_justification.md`.
 
-use super::{Level, Rule};
+use crate::api::{Level, Rule, RuleId, RuleKind};
 
 pub struct UnusedJustification;
 
 impl Rule for UnusedJustification {
-    fn id(&self) -> &'static str {
-        "unused-justification"
+    fn id(&self) -> RuleId {
+        RuleId::UnusedJustification
+    }
+    fn kind(&self) -> RuleKind {
+        RuleKind::Tool
     }
     fn default_level(&self) -> Level {
         Level::Warn
-    }
-    fn can_be_justified(&self) -> bool {
-        false
     }
     fn summary(&self) -> &'static str {
         "a `// PANIC:` comment that justifies nothing"

@@ -2,9 +2,8 @@
 
 use std::collections::HashSet;
 
-use super::{Level, Rule};
-use crate::boundary::{Emit, Place, WorkspaceFacts};
-use crate::diagnostic::Finding;
+use crate::api::view::WorkspaceView;
+use crate::api::{Level, Rule, RuleId, RuleKind, WorkspaceSink, WorkspaceSite};
 
 /// The layers whose public functions must take validated types.
 pub const CORE_LAYERS: &[&str] = &["core", "domain"];
@@ -12,14 +11,14 @@ pub const CORE_LAYERS: &[&str] = &["core", "domain"];
 pub struct UnvalidatedInput;
 
 impl Rule for UnvalidatedInput {
-    fn id(&self) -> &'static str {
-        "unvalidated-input"
+    fn id(&self) -> RuleId {
+        RuleId::UnvalidatedInput
+    }
+    fn kind(&self) -> RuleKind {
+        RuleKind::Workspace
     }
     fn default_level(&self) -> Level {
         Level::Deny
-    }
-    fn can_be_justified(&self) -> bool {
-        false
     }
     fn summary(&self) -> &'static str {
         "a public core function takes a raw `serde::Deserialize` type instead of a validated one"
@@ -28,10 +27,7 @@ impl Rule for UnvalidatedInput {
         include_str!("unvalidated_input.md")
     }
 
-    fn workspace(&self, wf: &WorkspaceFacts<'_>, out: &mut Emit) {
-        let Some(severity) = wf.config.severity(self.id()) else {
-            return;
-        };
+    fn workspace(&self, wf: &WorkspaceView<'_>, out: &mut WorkspaceSink) {
         let raw_types: HashSet<String> = wf
             .files
             .iter()
@@ -43,7 +39,7 @@ impl Rule for UnvalidatedInput {
         }
         for file in &wf.files {
             for func in &file.facts.public_fns {
-                let Some(layer) = wf.config.layer_of(&func.module) else {
+                let Some(layer) = wf.layers.layer_of(&func.module) else {
                     continue;
                 };
                 if !CORE_LAYERS.contains(&layer.name.as_str()) {
@@ -54,11 +50,10 @@ impl Rule for UnvalidatedInput {
                     if !raw_types.contains(&target) {
                         continue;
                     }
-                    out.push(
-                        Place::File(file.index),
-                        Finding {
-                            rule: "unvalidated-input",
-                            severity,
+                    out.push(WorkspaceSite {
+                            rule: RuleId::UnvalidatedInput,
+                            file: file.file,
+                            span: param.span,
                             message: format!(
                                 "public {} function `{}` takes `{}`, a raw `Deserialize` input type",
                                 layer.name, func.name, param.written
@@ -67,11 +62,8 @@ impl Rule for UnvalidatedInput {
                                 "validate `{}` in the input layer and take the validated type instead",
                                 param.written
                             )),
-                            span: param.span,
                             layer: Some(layer.name.clone()),
-                            justification: None,
-                        },
-                    );
+                        });
                 }
             }
         }

@@ -2,15 +2,16 @@
 
 use syn::{ExprMethodCall, ExprPath};
 
-use super::{Level, Rule};
-use crate::check::Emit;
-use crate::span;
+use crate::api::{span, Level, Rule, RuleId, RuleKind, SiteSink};
 
 pub struct Unwrap;
 
 impl Rule for Unwrap {
-    fn id(&self) -> &'static str {
-        "unwrap"
+    fn id(&self) -> RuleId {
+        RuleId::Unwrap
+    }
+    fn kind(&self) -> RuleKind {
+        RuleKind::Site
     }
     fn default_level(&self) -> Level {
         Level::Deny
@@ -22,7 +23,7 @@ impl Rule for Unwrap {
         include_str!("unwrap.md")
     }
 
-    fn method_call(&self, call: &ExprMethodCall, cx: &mut Emit<'_>) {
+    fn method_call(&self, call: &ExprMethodCall, out: &mut SiteSink<'_>) {
         if !call.args.is_empty() {
             return;
         }
@@ -39,18 +40,18 @@ impl Rule for Unwrap {
         } else {
             return;
         };
-        cx.site(
+        out.site(
             span::between(call.method.span(), call.paren_token.span.close()),
             message,
             Some(help),
         );
     }
 
-    fn path(&self, expr: &ExprPath, cx: &mut Emit<'_>) {
+    fn path(&self, expr: &ExprPath, out: &mut SiteSink<'_>) {
         let Some((span, name)) = super::std_method_path(expr, &["unwrap", "unwrap_err"]) else {
             return;
         };
-        cx.site(
+        out.site(
             span,
             format!("`{name}` panics on the wrong variant"),
             Some("use a combinator that handles every case (`flatten`, `filter_map`, `?`)"),

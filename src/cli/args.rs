@@ -49,6 +49,12 @@ pub struct CheckArgs {
     /// When to colour the human report
     #[arg(long, value_enum, default_value_t = Color::Auto)]
     pub color: Color,
+    /// Neither read nor write the cache under the target directory
+    #[arg(long)]
+    pub no_cache: bool,
+    /// Directory for the cache (default: cargo's target directory)
+    #[arg(long, value_name = "DIR")]
+    pub target_dir: Option<PathBuf>,
     /// Check only these files (non-`.rs` paths are ignored), as a pre-commit hook does
     #[arg(value_name = "FILES")]
     pub files: Vec<PathBuf>,

@@ -8,7 +8,7 @@ use proc_macro2::{LineColumn, Span as TokenSpan};
 use syn::spanned::Spanned;
 use syn::{Expr, Macro, MacroDelimiter, Path};
 
-use crate::diagnostic::{Pos, Span};
+use crate::api::diagnostic::{Pos, Span};
 
 /// A proc-macro2 line/column (column 0-based) as a 1-based [`Pos`].
 pub fn pos(lc: LineColumn) -> Pos {

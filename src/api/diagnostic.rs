@@ -1,12 +1,11 @@
-//! Plain data that every stage shares: where a finding is, how bad it is, what to do.
+//! Plain data that every layer shares: where something is in a file, and how bad it is.
 //!
-//! Rules produce these values; reporters render them. Nothing here knows about
-//! syntax trees or output formats.
+//! Nothing here knows about syntax trees, configuration or output formats.
 
-use serde::Serialize;
+use serde::{Deserialize, Serialize};
 
 /// How a finding is reported. `Error` blocks unless justified; `Warning` never blocks.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
 #[serde(rename_all = "lowercase")]
 pub enum Severity {
     Error,
@@ -24,7 +23,9 @@ impl Severity {
 
 /// A position in a source file: 1-based line, 1-based column counted in Unicode
 /// scalar values (as rustc's JSON and SARIF count them).
-#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, PartialOrd, Ord, Hash)]
+#[derive(
+    Clone, Copy, Debug, Default, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize,
+)]
 pub struct Pos {
     pub line: u32,
     pub column: u32,
@@ -39,7 +40,9 @@ impl Pos {
 }
 
 /// A range in a source file; `end` is exclusive (one past the last character).
-#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, PartialOrd, Ord, Hash)]
+#[derive(
+    Clone, Copy, Debug, Default, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize,
+)]
 pub struct Span {
     pub start: Pos,
     pub end: Pos,
@@ -59,23 +62,8 @@ impl Span {
     }
 }
 
-/// One finding in one file. The file itself is known to whoever holds the finding.
-#[derive(Clone, Debug, PartialEq, Eq)]
-pub struct Finding {
-    pub rule: &'static str,
-    pub severity: Severity,
-    pub message: String,
-    pub help: Option<String>,
-    pub span: Span,
-    /// The architecture layer of the code at the site, when one is configured.
-    pub layer: Option<String>,
-    /// The reason given by a `// PANIC:` comment, when the site is justified.
-    pub justification: Option<String>,
-}
-
-impl Finding {
-    /// A finding blocks when it is an error that no justification excuses.
-    pub fn is_blocking(&self) -> bool {
-        self.severity == Severity::Error && self.justification.is_none()
-    }
-}
+/// A file of the workspace model (a Rust file or a manifest): an index the engine hands out.
+#[derive(
+    Clone, Copy, Debug, Default, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize,
+)]
+pub struct FileId(pub u32);

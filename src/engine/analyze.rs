@@ -1,27 +1,30 @@
 //! One file's analysis: parse, one visit of the syntax tree, dispatch to every
-//! enabled rule, attach justifications.
+//! site rule, note which comment covers each site, gather the file's facts.
 //!
-//! [`analyze`] is a pure function from (source text, module path, config) to
-//! (findings, summary): no I/O, no global state, so its results can be cached
-//! by content hash and whole-workspace passes can work on summaries alone.
+//! [`analyze`] is a pure function from (source text, [`FileInput`]) to a
+//! [`FileResult`]: no I/O, no configuration, no thread-local state left behind.
+//! Its result is what the cache stores and what [`super::apply`] turns into
+//! findings under a configuration.
 
 use proc_macro2::Span as TokenSpan;
+use serde::{Deserialize, Serialize};
 use syn::punctuated::Punctuated;
 use syn::spanned::Spanned;
 use syn::visit::{self, Visit};
 use syn::{Attribute, Expr, ImplItem, Item, Lit, Meta, Stmt, Token, TraitItem};
 
-use crate::config::Config;
-use crate::diagnostic::{Finding, Pos, Span};
-use crate::facts::{
-    derives_deserialize, item_name, may_be_evidence, raw_path, runtime_evidence, use_leaves,
-    use_tree_start, Facts, FactsBuilder, LeafName, RawPath, RefKind, TypePaths,
+use crate::api::facts::{Facts, RawPath, RefKind};
+use crate::api::{
+    span, MacroCall, Pos, Rule, RuleId, RuleKind, Site, SiteContext, SiteSink, Span,
 };
-use crate::justify::Justifications;
-use crate::macros::{self, Piece};
-use crate::rules::{self, MacroCall, ParseError, Rule};
-use crate::source;
-use crate::span;
+use crate::engine::facts::{
+    derives_deserialize, item_name, may_be_evidence, raw_path, runtime_evidence, use_leaves,
+    use_tree_start, FactsBuilder, LeafName, TypePaths,
+};
+use crate::engine::justify::{Justification, Justifications};
+use crate::engine::macros::{self, Piece};
+use crate::engine::source;
+use crate::rules;
 
 /// Files nesting deeper than this are refused before parsing: the parser and
 /// the visitor recurse once per level.
@@ -29,36 +32,78 @@ pub const MAX_DEPTH: u32 = 6_000;
 /// The same bound for unbroken chains of operators and method calls.
 pub const MAX_CHAIN: u32 = 12_000;
 
-/// What the checker needs to know about a file besides its text.
+/// What the analysis needs to know about a file besides its text. Everything here
+/// changes the result, so all of it is part of the cache key.
 #[derive(Clone, Copy, Debug)]
-pub struct FileContext<'a> {
+pub struct FileInput<'a> {
     /// The module path of the file, `my_crate::a::b`.
     pub module_path: &'a str,
     /// The whole file is test code (a test target, or reached through `#[cfg(test)] mod`).
     pub in_test: bool,
+    /// Test code inside the file is visited too (`--include-tests`); otherwise it
+    /// is skipped, and comments in it are left alone.
+    pub include_tests: bool,
     /// The crate name of its package's library, if the package has one: a
     /// binary that names it calls the library.
     pub library: Option<&'a str>,
+    /// The comment prefixes that justify a site (`PANIC:`).
+    pub markers: &'a [String],
 }
 
-/// The result of checking one file.
-#[derive(Debug, Default)]
-pub struct FileAnalysis {
-    pub findings: Vec<Finding>,
-    pub summary: FileSummary,
-}
-
-/// What whole-workspace passes need to know about a file, without its tree.
-#[derive(Clone, Debug, Default, PartialEq, Eq)]
-pub struct FileSummary {
+/// Everything one file yields, before any configuration applies.
+#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct FileResult {
+    /// Every site of every site rule, in visit order; a file that cannot be parsed
+    /// has one `parse-error` site.
+    pub sites: Vec<Site>,
+    /// The justification comments; [`Site::justification`] indexes them.
+    pub justifications: Vec<Justification>,
     /// `mod name;` declarations whose files must be found and checked.
     pub mods: Vec<ModDecl>,
-    /// What the whole-workspace (boundary) rules need.
+    /// What the whole-workspace rules need.
     pub facts: Facts,
 }
 
+impl FileResult {
+    /// A file that yields one `parse-error` site and nothing else.
+    pub fn parse_error(module: &str, span: Span, message: String, help: Option<&str>) -> FileResult {
+        FileResult {
+            sites: vec![tool_site(RuleId::ParseError, module, span, message, help)],
+            ..FileResult::default()
+        }
+    }
+
+    /// The tool failed on the file.
+    pub fn internal_error(module: &str, what: &str) -> FileResult {
+        FileResult {
+            sites: vec![tool_site(
+                RuleId::InternalError,
+                module,
+                Span::point(Pos::START),
+                format!("cargo-panicfree failed on this file: {what}"),
+                Some("this is a bug in cargo-panicfree; please report it with the file"),
+            )],
+            ..FileResult::default()
+        }
+    }
+}
+
+/// A site the engine itself reports about a file.
+pub fn tool_site(rule: RuleId, module: &str, span: Span, message: String, help: Option<&str>) -> Site {
+    Site {
+        rule,
+        span,
+        message,
+        help: help.map(str::to_owned),
+        module: module.to_owned(),
+        item: None,
+        in_test: false,
+        justification: None,
+    }
+}
+
 /// A `mod name;` declaration (a module whose body is in another file).
-#[derive(Clone, Debug, PartialEq, Eq)]
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub struct ModDecl {
     pub name: String,
     /// The value of its `#[path = "..."]` attribute.
@@ -71,132 +116,102 @@ pub struct ModDecl {
     pub span: Span,
 }
 
-#[derive(Clone, Debug, PartialEq, Eq)]
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub struct InlineMod {
     pub name: String,
     pub path_attr: Option<String>,
 }
 
-/// A site a rule reported, before justification and configuration apply.
-struct RawSite {
-    rule: &'static str,
-    span: Span,
-    message: String,
-    help: Option<String>,
-}
+/// proc-macro2 remembers every file parsed on a thread so that spans can say where
+/// they are; the analysis forgets them when it is done (or fails), so that its
+/// caller has nothing to clean up and memory does not grow file after file.
+struct ForgetSpans;
 
-/// What a rule gets to report a site, and the little context it may need.
-pub struct Emit<'a> {
-    rule: &'static str,
-    in_test: bool,
-    out: &'a mut Vec<RawSite>,
-}
-
-impl Emit<'_> {
-    /// Reports a panic site.
-    pub fn site(&mut self, span: Span, message: impl Into<String>, help: Option<&str>) {
-        self.out.push(RawSite {
-            rule: self.rule,
-            span,
-            message: message.into(),
-            help: help.map(str::to_owned),
-        });
-    }
-
-    /// The site is in test code (checked because of `--include-tests`).
-    pub fn in_test(&self) -> bool {
-        self.in_test
+impl Drop for ForgetSpans {
+    fn drop(&mut self) {
+        proc_macro2::extra::invalidate_current_thread_spans();
     }
 }
 
-/// Checks one file. `text` is the file's text without a byte-order mark.
-pub fn analyze(text: &str, cx: &FileContext<'_>, config: &Config) -> FileAnalysis {
+/// Analyzes one file. `text` is the file's text without a byte-order mark.
+pub fn analyze(text: &str, input: &FileInput<'_>) -> FileResult {
     let scan = source::scan(text);
     if scan.max_depth > MAX_DEPTH || scan.max_chain > MAX_CHAIN {
         let levels = scan.max_depth.max(scan.max_chain);
-        return FileAnalysis {
-            findings: vec![ParseError::finding(
-                Span::point(Pos::START),
-                format!("file nests too deeply to check ({levels} levels; the limit is {MAX_DEPTH} brackets or {MAX_CHAIN} chained operators)"),
-                Some("split the expression; generated code can be excluded with `scope.exclude`"),
-            )],
-            summary: FileSummary::default(),
-        };
+        return FileResult::parse_error(
+            input.module_path,
+            Span::point(Pos::START),
+            format!("file nests too deeply to check ({levels} levels; the limit is {MAX_DEPTH} brackets or {MAX_CHAIN} chained operators)"),
+            Some("split the expression; generated code can be excluded with `scope.exclude`"),
+        );
     }
+    let _forget = ForgetSpans;
     let file = match syn::parse_file(text) {
         Ok(file) => file,
         Err(e) => {
             let start = span::pos(e.span().start());
             let start = if start.line == 0 { Pos::START } else { start };
-            return FileAnalysis {
-                findings: vec![ParseError::finding(
-                    Span::point(start),
-                    format!("file does not parse: {e}"),
-                    Some("fix the syntax error; `cargo check` shows it too"),
-                )],
-                summary: FileSummary::default(),
-            };
+            return FileResult::parse_error(
+                input.module_path,
+                Span::point(start),
+                format!("file does not parse: {e}"),
+                Some("fix the syntax error; `cargo check` shows it too"),
+            );
         }
     };
 
-    let enabled: Vec<&'static dyn Rule> = rules::ALL
-        .iter()
-        .copied()
-        .filter(|r| config.severity(r.id()).is_some())
-        .collect();
     let mut checker = Checker {
-        rules: &enabled,
-        config,
-        justifications: Justifications::collect(&scan, &config.markers),
+        rules: site_rules(),
+        justifications: Justifications::collect(&scan, input.markers),
         pending: Vec::new(),
-        findings: Vec::new(),
-        summary: FileSummary::default(),
-        in_test: cx.in_test,
+        result: FileResult::default(),
+        in_test: input.in_test,
+        include_tests: input.include_tests,
         in_const: false,
         runtime_statics: false,
         anchors: Vec::new(),
-        module: cx.module_path.to_owned(),
-        layer: config.layer_of(cx.module_path).map(|l| l.name.clone()),
+        module: input.module_path.to_owned(),
+        owner: Vec::new(),
+        impl_owner: None,
         inline: Vec::new(),
         skipped: Vec::new(),
-        facts: FactsBuilder::new(cx.module_path, cx.library),
+        facts: FactsBuilder::new(input.module_path, input.library),
     };
     checker.visit_file(&file);
 
     let Checker {
-        mut findings,
         justifications,
-        mut summary,
+        mut result,
         skipped,
         facts,
         ..
     } = checker;
-    summary.facts = facts.finish();
-    if let Some(severity) = config.severity("unused-justification") {
-        let in_skipped = |line: u32| skipped.iter().any(|&(a, b)| a <= line && line <= b);
-        let layer = config.layer_of(cx.module_path).map(|l| l.name.clone());
-        findings.extend(
-            justifications
-                .unused(severity, in_skipped)
-                .into_iter()
-                .map(|f| Finding {
-                    layer: layer.clone(),
-                    ..f
-                }),
-        );
-    }
-    FileAnalysis { findings, summary }
+    result.facts = facts.finish();
+    let in_skipped = |line: u32| skipped.iter().any(|&(a, b)| a <= line && line <= b);
+    result.justifications = justifications.into_comments(in_skipped);
+    result
+}
+
+/// The site rules, in registry order.
+fn site_rules() -> &'static [&'static dyn Rule] {
+    static SITE_RULES: std::sync::OnceLock<Vec<&'static dyn Rule>> = std::sync::OnceLock::new();
+    SITE_RULES.get_or_init(|| {
+        rules::ALL
+            .iter()
+            .copied()
+            .filter(|r| r.kind() == RuleKind::Site)
+            .collect()
+    })
 }
 
 struct Checker<'a> {
     rules: &'a [&'static dyn Rule],
-    config: &'a Config,
     justifications: Justifications,
-    pending: Vec<RawSite>,
-    findings: Vec<Finding>,
-    summary: FileSummary,
+    pending: Vec<Site>,
+    result: FileResult,
     /// Inside test code that is being checked (`--include-tests`).
     in_test: bool,
+    include_tests: bool,
     /// Inside a compile-time initialiser: nothing here runs at run time.
     in_const: bool,
     /// Inside `thread_local!`, whose `static` initialisers run at run time.
@@ -204,7 +219,10 @@ struct Checker<'a> {
     /// Start lines of the enclosing items, statements, arms and fields.
     anchors: Vec<u32>,
     module: String,
-    layer: Option<String>,
+    /// Paths of the enclosing functions and other owning items, innermost last.
+    owner: Vec<String>,
+    /// `module::Type` (or `module::Trait`) of the enclosing impl or trait block.
+    impl_owner: Option<String>,
     inline: Vec<InlineMod>,
     /// Line ranges of test code that was skipped.
     skipped: Vec<(u32, u32)>,
@@ -212,19 +230,9 @@ struct Checker<'a> {
 }
 
 impl Checker<'_> {
-    /// Runtime evidence (serving, panic hooks, catching) comes from production code only.
+    /// Facts (imports, references, runtime evidence) come from production code only.
     fn gathers_facts(&self) -> bool {
         !self.in_test
-    }
-
-    /// Items, imports and types matter only when layers are configured.
-    fn gathers_layer_facts(&self) -> bool {
-        !self.in_test && !self.config.layers.is_empty()
-    }
-
-    /// References are recorded only where a layer applies.
-    fn records_references(&self) -> bool {
-        !self.in_test && self.layer.is_some()
     }
 
     fn record_path(&mut self, path: &syn::Path, kind: RefKind) {
@@ -241,8 +249,7 @@ impl Checker<'_> {
             self.facts.runtime.uses_library = true;
         }
         // Most paths matter to neither: decide before allocating anything.
-        let multi = path.leading_colon.is_some() || path.segments.len() > 1;
-        let reference = multi && self.records_references();
+        let reference = path.leading_colon.is_some() || path.segments.len() > 1;
         if !reference && !may_be_evidence(path) {
             return;
         }
@@ -255,7 +262,7 @@ impl Checker<'_> {
     }
 
     fn note_deserialize(&mut self, attrs: &[Attribute], ident: &syn::Ident) {
-        if !self.gathers_layer_facts() || !derives_deserialize(attrs) {
+        if !self.gathers_facts() || !derives_deserialize(attrs) {
             return;
         }
         let raw = RawPath {
@@ -265,9 +272,9 @@ impl Checker<'_> {
         self.facts.deserialize_type(&self.module, raw);
     }
 
-    /// The parameter types of a public function of a layered module.
+    /// The parameter types of a public function.
     fn note_public_fn(&mut self, vis: &syn::Visibility, sig: &syn::Signature) {
-        if !self.records_references() || matches!(vis, syn::Visibility::Inherited) {
+        if !self.gathers_facts() || matches!(vis, syn::Visibility::Inherited) {
             return;
         }
         let mut paths = TypePaths::default();
@@ -280,39 +287,55 @@ impl Checker<'_> {
             .public_fn(&self.module, sig.ident.to_string(), paths.found);
     }
 
-    /// Offers a node to every enabled rule and records what they report.
-    fn dispatch(&mut self, offer: impl Fn(&dyn Rule, &mut Emit<'_>)) {
+    /// Visits the body of an item named `name` that owns the sites inside it: a
+    /// function is `module::f`, a method `module::Type::f`, a nested function
+    /// `module::outer::inner`.
+    fn owning(&mut self, name: &syn::Ident, visit: impl FnOnce(&mut Self)) {
+        let name = syn::ext::IdentExt::unraw(name);
+        let path = match (self.owner.last(), &self.impl_owner) {
+            (Some(outer), _) => format!("{outer}::{name}"),
+            (None, Some(owner)) => format!("{owner}::{name}"),
+            (None, None) => format!("{}::{name}", self.module),
+        };
+        self.owner.push(path);
+        let impl_owner = self.impl_owner.take();
+        visit(self);
+        self.impl_owner = impl_owner;
+        self.owner.pop();
+    }
+
+    /// Visits an impl or trait block whose items are owned by `module::name`.
+    fn in_impl(&mut self, name: Option<String>, visit: impl FnOnce(&mut Self)) {
+        let owner = name.map(|n| match self.owner.last() {
+            Some(outer) => format!("{outer}::{n}"),
+            None => format!("{}::{n}", self.module),
+        });
+        let was = std::mem::replace(&mut self.impl_owner, owner);
+        let outer = std::mem::take(&mut self.owner);
+        visit(self);
+        self.owner = outer;
+        self.impl_owner = was;
+    }
+
+    /// Offers a node to every site rule and records what they report, with the
+    /// comment that covers each site.
+    fn dispatch(&mut self, offer: impl Fn(&dyn Rule, &mut SiteSink<'_>)) {
         if self.in_const {
             return;
         }
+        let cx = SiteContext {
+            module: &self.module,
+            in_test: self.in_test,
+            item: self.owner.last().map(String::as_str),
+        };
         for &rule in self.rules {
-            let mut emit = Emit {
-                rule: rule.id(),
-                in_test: self.in_test,
-                out: &mut self.pending,
-            };
-            offer(rule, &mut emit);
+            offer(rule, &mut SiteSink::new(rule.id(), cx, &mut self.pending));
         }
-        for site in std::mem::take(&mut self.pending) {
-            let Some(severity) = self.config.severity(site.rule) else {
-                continue;
-            };
-            let accepts = self.config.accepts_justification(site.rule);
-            let justification = self.justifications.justify(
-                site.rule,
-                site.span.start.line,
-                &self.anchors,
-                accepts,
-            );
-            self.findings.push(Finding {
-                rule: site.rule,
-                severity,
-                message: site.message,
-                help: site.help,
-                span: site.span,
-                layer: self.layer.clone(),
-                justification,
-            });
+        for mut site in self.pending.drain(..) {
+            site.justification = self
+                .justifications
+                .covering(site.span.start.line, &self.anchors);
+            self.result.sites.push(site);
         }
     }
 
@@ -327,7 +350,7 @@ impl Checker<'_> {
         visit: impl FnOnce(&mut Self),
     ) {
         let is_test = is_test_code(attrs);
-        if is_test && !self.in_test && !self.config.include_tests {
+        if is_test && !self.in_test && !self.include_tests {
             let whole = whole();
             let (start, end) = (whole.start().line, whole.end().line);
             self.skipped.push((
@@ -374,7 +397,7 @@ impl<'ast> Visit<'ast> for Checker<'_> {
             || item.span(),
             |this| {
                 if let Some(name) = item_name(item) {
-                    if this.gathers_layer_facts() {
+                    if this.gathers_facts() && this.owner.is_empty() {
                         this.facts.item(&this.module, name);
                     }
                 }
@@ -408,13 +431,8 @@ impl<'ast> Visit<'ast> for Checker<'_> {
             if raw.segments.first().map(String::as_str) == self.facts.library() {
                 self.facts.runtime.uses_library = true;
             }
-            if self.records_references() {
-                self.facts
-                    .reference(&self.module, raw.clone(), span, RefKind::Use);
-            }
-            if !self.gathers_layer_facts() {
-                continue;
-            }
+            self.facts
+                .reference(&self.module, raw.clone(), span, RefKind::Use);
             match leaf.name {
                 LeafName::Name(name) => self.facts.import(&self.module, raw, Some(name), public),
                 LeafName::Glob => self.facts.import(&self.module, raw, None, public),
@@ -424,7 +442,7 @@ impl<'ast> Visit<'ast> for Checker<'_> {
     }
 
     fn visit_item_extern_crate(&mut self, item: &'ast syn::ItemExternCrate) {
-        if !self.gathers_layer_facts() || item.ident == "self" {
+        if !self.gathers_facts() || item.ident == "self" {
             return;
         }
         let raw = RawPath {
@@ -436,10 +454,8 @@ impl<'ast> Visit<'ast> for Checker<'_> {
             .as_ref()
             .map_or(item.ident.span(), |(_, r)| r.span());
         let span = span::between(item.extern_token.span, end);
-        if self.records_references() {
-            self.facts
-                .reference(&self.module, raw.clone(), span, RefKind::Use);
-        }
+        self.facts
+            .reference(&self.module, raw.clone(), span, RefKind::Use);
         let name = item
             .rename
             .as_ref()
@@ -484,13 +500,21 @@ impl<'ast> Visit<'ast> for Checker<'_> {
             .as_ref()
             .and_then(|(path, _)| path.segments.last())
             .is_some_and(|s| s.ident == "Deserialize");
-        if implements_deserialize && self.gathers_layer_facts() {
+        if implements_deserialize && self.gathers_facts() {
             if let syn::Type::Path(ty) = &*item.self_ty {
                 self.facts
                     .deserialize_type(&self.module, raw_path(&ty.path));
             }
         }
-        visit::visit_item_impl(self, item);
+        let name = match &*item.self_ty {
+            syn::Type::Path(ty) => ty
+                .path
+                .segments
+                .last()
+                .map(|s| syn::ext::IdentExt::unraw(&s.ident).to_string()),
+            _ => None,
+        };
+        self.in_impl(name, |this| visit::visit_item_impl(this, item));
     }
 
     fn visit_impl_item(&mut self, item: &'ast ImplItem) {
@@ -569,7 +593,7 @@ impl<'ast> Visit<'ast> for Checker<'_> {
                 syn::Visibility::Inherited => item.mod_token.span,
                 vis => vis.span(),
             };
-            self.summary.mods.push(ModDecl {
+            self.result.mods.push(ModDecl {
                 name,
                 path_attr,
                 inline: self.inline.clone(),
@@ -581,15 +605,12 @@ impl<'ast> Visit<'ast> for Checker<'_> {
         let module_len = self.module.len();
         self.module.push_str("::");
         self.module.push_str(&name);
-        let layer = std::mem::replace(
-            &mut self.layer,
-            self.config.layer_of(&self.module).map(|l| l.name.clone()),
-        );
         self.facts.enter_module(&self.module);
         self.inline.push(InlineMod { name, path_attr });
+        let outer = std::mem::take(&mut self.owner);
         visit::visit_item_mod(self, item);
+        self.owner = outer;
         self.inline.pop();
-        self.layer = layer;
         self.module.truncate(module_len);
     }
 
@@ -598,12 +619,27 @@ impl<'ast> Visit<'ast> for Checker<'_> {
             self.facts.runtime.main_fn = Some(span::of(item.sig.ident.span()));
         }
         self.note_public_fn(&item.vis, &item.sig);
-        self.in_const_context(false, |this| visit::visit_item_fn(this, item));
+        self.owning(&item.sig.ident, |this| {
+            this.in_const_context(false, |this| visit::visit_item_fn(this, item))
+        });
     }
 
     fn visit_impl_item_fn(&mut self, item: &'ast syn::ImplItemFn) {
         self.note_public_fn(&item.vis, &item.sig);
-        self.in_const_context(false, |this| visit::visit_impl_item_fn(this, item));
+        self.owning(&item.sig.ident, |this| {
+            this.in_const_context(false, |this| visit::visit_impl_item_fn(this, item))
+        });
+    }
+
+    fn visit_trait_item_fn(&mut self, item: &'ast syn::TraitItemFn) {
+        self.owning(&item.sig.ident, |this| {
+            this.in_const_context(false, |this| visit::visit_trait_item_fn(this, item))
+        });
+    }
+
+    fn visit_item_trait(&mut self, item: &'ast syn::ItemTrait) {
+        let name = syn::ext::IdentExt::unraw(&item.ident).to_string();
+        self.in_impl(Some(name), |this| visit::visit_item_trait(this, item));
     }
 
     fn visit_expr_closure(&mut self, expr: &'ast syn::ExprClosure) {

@@ -12,8 +12,9 @@ use std::path::{Path, PathBuf};
 use globset::{Glob, GlobSet, GlobSetBuilder};
 use serde::Deserialize;
 
-use crate::diagnostic::Severity;
-use crate::rules::{self, Level};
+use crate::api::layers::{Layer, Layers, Role};
+use crate::api::{Level, RuleId, Severity};
+use crate::rules;
 
 /// The name of the stand-alone configuration file at the workspace root.
 pub const FILE_NAME: &str = "panicfree.toml";
@@ -77,6 +78,7 @@ struct RawScope {
 #[serde(deny_unknown_fields)]
 struct RawLayer {
     name: String,
+    role: Option<RawRole>,
     modules: Vec<String>,
     #[serde(default)]
     may_use: Vec<String>,
@@ -84,29 +86,36 @@ struct RawLayer {
     forbid_crates: Vec<String>,
 }
 
-/// An architecture layer: the modules it owns and what it may refer to.
-#[derive(Clone, Debug, PartialEq, Eq)]
-pub struct Layer {
-    pub name: String,
-    /// Module path prefixes, `my_crate::core` style.
-    pub modules: Vec<String>,
-    /// Names of the other layers this one may use.
-    pub may_use: Vec<String>,
-    pub forbid_crates: Vec<String>,
+#[derive(Clone, Copy, Debug, Deserialize)]
+#[serde(rename_all = "lowercase")]
+enum RawRole {
+    Input,
+    Core,
+    Infra,
+    Runtime,
+}
+
+impl From<RawRole> for Role {
+    fn from(raw: RawRole) -> Role {
+        match raw {
+            RawRole::Input => Role::Input,
+            RawRole::Core => Role::Core,
+            RawRole::Infra => Role::Infra,
+            RawRole::Runtime => Role::Runtime,
+        }
+    }
 }
 
 /// The validated configuration of one run.
 #[derive(Clone, Debug)]
 pub struct Config {
     /// `None` means the rule is off.
-    levels: HashMap<&'static str, Option<Severity>>,
-    justifiable: HashSet<&'static str>,
+    levels: HashMap<RuleId, Option<Severity>>,
+    justifiable: HashSet<RuleId>,
     pub markers: Vec<String>,
     pub include_tests: bool,
     exclude: GlobSet,
-    pub layers: Vec<Layer>,
-    /// Module prefix -> index into `layers`, so a lookup costs one probe per path segment.
-    layer_index: HashMap<String, usize>,
+    pub layers: Layers,
     /// Where the configuration came from, for messages.
     pub source: Option<PathBuf>,
 }
@@ -121,8 +130,7 @@ impl Default for Config {
             markers: vec!["PANIC:".to_owned()],
             include_tests: false,
             exclude: GlobSet::empty(),
-            layers: Vec::new(),
-            layer_index: HashMap::new(),
+            layers: Layers::default(),
             source: None,
         })
     }
@@ -130,13 +138,13 @@ impl Default for Config {
 
 impl Config {
     /// The severity a rule reports at, or `None` when it is allowed (off).
-    pub fn severity(&self, rule: &str) -> Option<Severity> {
-        self.levels.get(rule).copied().flatten()
+    pub fn severity(&self, rule: RuleId) -> Option<Severity> {
+        self.levels.get(&rule).copied().flatten()
     }
 
     /// Whether a `// PANIC:` comment may silence this rule.
-    pub fn accepts_justification(&self, rule: &str) -> bool {
-        self.justifiable.contains(rule)
+    pub fn accepts_justification(&self, rule: RuleId) -> bool {
+        self.justifiable.contains(&rule)
     }
 
     /// Whether a workspace-relative path (with `/` separators) is excluded.
@@ -146,20 +154,7 @@ impl Config {
 
     /// The layer that owns a module path: the longest matching prefix wins.
     pub fn layer_of(&self, module: &str) -> Option<&Layer> {
-        if self.layer_index.is_empty() {
-            return None;
-        }
-        let mut prefix = module;
-        loop {
-            if let Some(layer) = self
-                .layer_index
-                .get(prefix)
-                .and_then(|&i| self.layers.get(i))
-            {
-                return Some(layer);
-            }
-            prefix = prefix.get(..prefix.rfind("::")?)?;
-        }
+        self.layers.layer_of(module)
     }
 
     pub fn with_include_tests(mut self, include: bool) -> Config {
@@ -265,7 +260,7 @@ fn deserialize<T: serde::de::DeserializeOwned>(text: &str, path: &Path) -> Resul
 /// Validates a parsed configuration from `path` (named in errors).
 pub fn validate(raw: impl Into<RawConfigHandle>, path: &Path) -> Result<Config, ConfigError> {
     let RawConfigHandle(raw) = raw.into();
-    let mut levels: HashMap<&'static str, Option<Severity>> = rules::ALL
+    let mut levels: HashMap<RuleId, Option<Severity>> = rules::ALL
         .iter()
         .map(|r| (r.id(), r.default_level().severity()))
         .collect();
@@ -281,7 +276,7 @@ pub fn validate(raw: impl Into<RawConfigHandle>, path: &Path) -> Result<Config, 
             .map(|(i, id)| {
                 let key = format!("justification.rules[{i}]");
                 let id = known_rule(id, path, &key)?;
-                match rules::by_id(id) {
+                match rules::get(id) {
                     Some(rule) if !rule.can_be_justified() => Err(ConfigError::at(
                         path,
                         &key,
@@ -325,12 +320,7 @@ pub fn validate(raw: impl Into<RawConfigHandle>, path: &Path) -> Result<Config, 
         .build()
         .map_err(|e| ConfigError::at(path, "scope.exclude", format!("invalid globs: {e}")))?;
 
-    let layers = validate_layers(raw.layers, path)?;
-    let layer_index = layers
-        .iter()
-        .enumerate()
-        .flat_map(|(i, layer)| layer.modules.iter().map(move |m| (m.clone(), i)))
-        .collect();
+    let layers = Layers::new(validate_layers(raw.layers, path)?);
 
     Ok(Config {
         levels,
@@ -339,7 +329,6 @@ pub fn validate(raw: impl Into<RawConfigHandle>, path: &Path) -> Result<Config, 
         include_tests: raw.scope.include_tests.unwrap_or(false),
         exclude,
         layers,
-        layer_index,
         source: Some(path.to_path_buf()),
     })
 }
@@ -410,9 +399,10 @@ fn validate_layers(raw: Vec<RawLayer>, path: &Path) -> Result<Vec<Layer>, Config
         .into_iter()
         .map(|l| Layer {
             name: l.name,
+            role: l.role.map(Role::from),
             modules: l.modules,
             may_use: l.may_use,
-            forbid_crates: l.forbid_crates,
+            forbid_crates: l.forbid_crates.iter().map(|c| c.replace('-', "_")).collect(),
         })
         .collect())
 }
@@ -426,8 +416,8 @@ fn is_module_path(s: &str) -> bool {
         })
 }
 
-fn known_rule(id: &str, path: &Path, key: &str) -> Result<&'static str, ConfigError> {
-    match rules::by_id(id) {
+fn known_rule(id: &str, path: &Path, key: &str) -> Result<RuleId, ConfigError> {
+    match rules::by_name(id) {
         Some(rule) if rule.configurable() => Ok(rule.id()),
         Some(rule) => Err(ConfigError::at(
             path,
@@ -439,7 +429,7 @@ fn known_rule(id: &str, path: &Path, key: &str) -> Result<&'static str, ConfigEr
             key,
             format!(
                 "unknown rule `{id}`{}",
-                suggest(id, rules::ALL.iter().map(|r| r.id()))
+                suggest(id, RuleId::ALL.iter().map(|r| r.as_str()))
             ),
         )),
     }

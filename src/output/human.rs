@@ -1,6 +1,7 @@
 //! `--format human`: miette's graphical diagnostics, one per finding, with the
 //! source line and the span underlined.
 
+use std::collections::HashMap;
 use std::fmt;
 use std::sync::Arc;
 
@@ -8,9 +9,9 @@ use miette::{
     Diagnostic, GraphicalReportHandler, GraphicalTheme, LabeledSpan, NamedSource, SourceCode,
 };
 
-use super::{Located, Report};
-use crate::diagnostic::Severity;
-use crate::source::SourceText;
+use crate::api::{FileId, Severity};
+use crate::engine::report::{Finding, Report};
+use crate::engine::source::SourceText;
 
 /// How wide diagnostics are wrapped.
 const WIDTH: usize = 100;
@@ -27,22 +28,24 @@ pub fn render(report: &Report, color: bool) -> String {
         .with_links(false)
         .with_urls(false);
     let mut out = String::new();
-    let mut texts: std::collections::HashMap<&str, SourceText> = std::collections::HashMap::new();
-    for located in &report.findings {
-        let text = report.sources.get(&located.path);
+    let mut texts: HashMap<FileId, SourceText> = HashMap::new();
+    for finding in &report.findings {
+        let file = report.file(finding.file);
+        let path = file.map_or("", |f| f.display.as_str());
+        let text = file.and_then(|f| f.text.as_ref());
         let offsets = text.map(|t| {
             texts
-                .entry(located.path.as_str())
+                .entry(finding.file)
                 .or_insert_with(|| SourceText::new(t.to_string()))
         });
         let span = offsets.map(|t| {
-            let start = t.offset(located.finding.span.start);
-            let end = t.offset(located.finding.span.end).max(start);
+            let start = t.offset(finding.span.start);
+            let end = t.offset(finding.span.end).max(start);
             (start, end - start)
         });
         let diag = Diag {
-            located,
-            source: text.map(|t| NamedSource::new(&located.path, Arc::clone(t))),
+            finding,
+            source: text.map(|t| NamedSource::new(path, Arc::clone(t))),
             span,
         };
         // Writing into a String cannot fail.
@@ -50,7 +53,7 @@ pub fn render(report: &Report, color: bool) -> String {
         if text.is_none() {
             out.push_str(&format!(
                 "  at {}:{}:{}\n",
-                located.path, located.finding.span.start.line, located.finding.span.start.column
+                path, finding.span.start.line, finding.span.start.column
             ));
         }
         out.push('\n');
@@ -59,7 +62,7 @@ pub fn render(report: &Report, color: bool) -> String {
 }
 
 struct Diag<'a> {
-    located: &'a Located,
+    finding: &'a Finding,
     source: Option<NamedSource<Arc<str>>>,
     /// Byte offset and length in the source.
     span: Option<(usize, usize)>,
@@ -67,13 +70,13 @@ struct Diag<'a> {
 
 impl fmt::Debug for Diag<'_> {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str(&self.located.finding.message)
+        f.write_str(&self.finding.message)
     }
 }
 
 impl fmt::Display for Diag<'_> {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str(&self.located.finding.message)
+        f.write_str(&self.finding.message)
     }
 }
 
@@ -83,12 +86,12 @@ impl Diagnostic for Diag<'_> {
     fn code<'a>(&'a self) -> Option<Box<dyn fmt::Display + 'a>> {
         Some(Box::new(format!(
             "panicfree::{}",
-            self.located.finding.rule
+            self.finding.rule
         )))
     }
 
     fn severity(&self) -> Option<miette::Severity> {
-        let f = &self.located.finding;
+        let f = self.finding;
         Some(match (f.severity, &f.justification) {
             (_, Some(_)) => miette::Severity::Advice,
             (Severity::Error, None) => miette::Severity::Error,
@@ -97,7 +100,7 @@ impl Diagnostic for Diag<'_> {
     }
 
     fn help<'a>(&'a self) -> Option<Box<dyn fmt::Display + 'a>> {
-        let f = &self.located.finding;
+        let f = self.finding;
         match (&f.justification, &f.help) {
             (Some(_), _) => None,
             (None, Some(help)) => Some(Box::new(help.as_str())),
@@ -111,7 +114,7 @@ impl Diagnostic for Diag<'_> {
 
     fn labels(&self) -> Option<Box<dyn Iterator<Item = LabeledSpan> + '_>> {
         let (offset, len) = self.span?;
-        let f = &self.located.finding;
+        let f = self.finding;
         let label = match (&f.justification, &f.layer) {
             (Some(reason), _) => format!("justified: {reason}"),
             (None, Some(layer)) => format!("here, in layer `{layer}`"),

@@ -6,7 +6,7 @@
 //! block comments. The same pass measures how deeply the file nests, so that a
 //! pathological file can be refused before a recursive parser sees it.
 
-use crate::diagnostic::Pos;
+use crate::api::Pos;
 
 /// What a line holds, as far as justification comments care.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]

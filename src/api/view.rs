@@ -1,73 +1,71 @@
-//! The whole-workspace pass: the boundary rules, working on file summaries.
+//! What the whole-workspace rules see: every checked file's facts, the targets and
+//! packages they belong to, the manifests, and the layers.
 //!
-//! Each file's [`Facts`] hold its paths resolved as far as the file allows;
-//! here re-exports are followed across files (`pub use` in an allowed module
-//! that leads into a forbidden one), renamed dependencies are mapped to their
-//! crates, and every rule with a [`Rule::workspace`] hook sees the result.
-//! No file is read or parsed again.
+//! Re-exports are followed across files here (`pub use` in an allowed module that
+//! leads into a forbidden one), and renamed dependencies are mapped to their crates.
+//! Nothing is read or parsed: the view is built from the files' cached facts.
 
 use std::collections::{HashMap, HashSet};
 
-use rayon::prelude::*;
-
-use crate::config::Config;
-use crate::diagnostic::Finding;
-use crate::facts::{Facts, ModuleFacts};
-use crate::rules::Rule;
-use crate::workspace::{Checked, Workspace};
+use super::diagnostic::FileId;
+use super::facts::{Facts, ModuleFacts};
+use super::layers::Layers;
 
 /// How many re-exports one path may go through (a cycle stops here).
 const MAX_HOPS: usize = 16;
 
-/// One checked file as the workspace rules see it.
+/// One checked Rust file.
 pub struct FileView<'a> {
-    /// Index into the checked files.
-    pub index: usize,
+    pub file: FileId,
+    /// Index into [`WorkspaceView::packages`].
     pub package: Option<usize>,
+    /// Index into [`WorkspaceView::targets`]: the target whose module tree reached it.
     pub target: Option<usize>,
     pub facts: &'a Facts,
 }
 
-/// Where a workspace finding goes.
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
-pub enum Place {
-    /// A checked file, by index.
-    File(usize),
-    /// The workspace's root `Cargo.toml`.
-    Manifest,
+/// A workspace member, as far as the rules care.
+pub struct PackageView<'a> {
+    pub name: &'a str,
+    /// Renamed dependencies: the name code uses -> the crate's real name, `_` for `-`.
+    pub renames: &'a HashMap<String, String>,
 }
 
-/// What the workspace rules see.
-pub struct WorkspaceFacts<'a> {
-    pub ws: &'a Workspace,
-    pub checked: &'a Checked,
-    pub config: &'a Config,
+/// A checked target.
+pub struct TargetView<'a> {
+    pub package: usize,
+    /// The crate name, the first segment of its module paths.
+    pub crate_name: &'a str,
+    pub is_bin: bool,
+    pub is_lib: bool,
+}
+
+/// A manifest of the run (the workspace root's `Cargo.toml`).
+pub struct ManifestView<'a> {
+    pub file: FileId,
+    pub text: &'a str,
+}
+
+/// Everything the workspace rules see.
+pub struct WorkspaceView<'a> {
     pub files: Vec<FileView<'a>>,
-    /// The root manifest's text, for the profile rule.
-    pub manifest: Option<&'a str>,
+    pub packages: Vec<PackageView<'a>>,
+    pub targets: Vec<TargetView<'a>>,
+    pub manifests: Vec<ManifestView<'a>>,
+    pub layers: &'a Layers,
     modules: HashMap<&'a str, &'a ModuleFacts>,
     /// First segments of the known modules: the crates re-exports can be followed in.
     roots: HashSet<&'a str>,
 }
 
-impl<'a> WorkspaceFacts<'a> {
+impl<'a> WorkspaceView<'a> {
     pub fn new(
-        ws: &'a Workspace,
-        checked: &'a Checked,
-        config: &'a Config,
-        manifest: Option<&'a str>,
-    ) -> WorkspaceFacts<'a> {
-        let files: Vec<FileView<'a>> = checked
-            .files
-            .iter()
-            .enumerate()
-            .map(|(index, f)| FileView {
-                index,
-                package: f.package,
-                target: f.target,
-                facts: &f.facts,
-            })
-            .collect();
+        files: Vec<FileView<'a>>,
+        packages: Vec<PackageView<'a>>,
+        targets: Vec<TargetView<'a>>,
+        manifests: Vec<ManifestView<'a>>,
+        layers: &'a Layers,
+    ) -> WorkspaceView<'a> {
         let mut modules = HashMap::new();
         for file in &files {
             for module in &file.facts.modules {
@@ -78,12 +76,12 @@ impl<'a> WorkspaceFacts<'a> {
             .keys()
             .filter_map(|m| m.split("::").next())
             .collect();
-        WorkspaceFacts {
-            ws,
-            checked,
-            config,
+        WorkspaceView {
             files,
-            manifest,
+            packages,
+            targets,
+            manifests,
+            layers,
             modules,
             roots,
         }
@@ -159,35 +157,9 @@ impl<'a> WorkspaceFacts<'a> {
     /// The crate a path's first segment names, with renamed dependencies mapped.
     pub fn crate_of(&self, package: Option<usize>, first: &str) -> String {
         package
-            .and_then(|p| self.ws.packages.get(p))
+            .and_then(|p| self.packages.get(p))
             .and_then(|p| p.renames.get(first))
             .cloned()
             .unwrap_or_else(|| first.to_owned())
     }
-}
-
-/// Findings the workspace rules report.
-#[derive(Default)]
-pub struct Emit {
-    pub findings: Vec<(Place, Finding)>,
-}
-
-impl Emit {
-    pub fn push(&mut self, place: Place, finding: Finding) {
-        self.findings.push((place, finding));
-    }
-}
-
-/// Runs every enabled workspace rule, in parallel; findings come back in
-/// registry order, so the result does not depend on scheduling.
-pub fn check(facts: &WorkspaceFacts<'_>, rules: &[&'static dyn Rule]) -> Vec<(Place, Finding)> {
-    let per_rule: Vec<Vec<(Place, Finding)>> = rules
-        .par_iter()
-        .map(|rule| {
-            let mut emit = Emit::default();
-            rule.workspace(facts, &mut emit);
-            emit.findings
-        })
-        .collect();
-    per_rule.into_iter().flatten().collect()
 }

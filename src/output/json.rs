@@ -2,7 +2,7 @@
 
 use serde::Serialize;
 
-use super::Report;
+use crate::engine::report::Report;
 
 pub const SCHEMA_VERSION: u32 = 1;
 
@@ -64,19 +64,19 @@ pub fn render(report: &Report) -> String {
         findings: report
             .findings
             .iter()
-            .map(|l| {
-                let f = &l.finding;
+            .map(|f| {
+                let file = report.file(f.file);
                 JsonFinding {
-                    rule: f.rule,
+                    rule: f.rule.as_str(),
                     severity: f.severity.as_str(),
                     message: &f.message,
                     help: f.help.as_deref(),
-                    path: &l.path,
+                    path: file.map_or("", |file| file.display.as_str()),
                     line: f.span.start.line,
                     column: f.span.start.column,
                     end_line: f.span.end.line,
                     end_column: f.span.end.column,
-                    package: l.package.as_deref(),
+                    package: file.and_then(|file| file.package.as_deref()),
                     layer: f.layer.as_deref(),
                     justification: f.justification.as_deref(),
                 }

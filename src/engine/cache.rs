@@ -1,0 +1,229 @@
+//! The cache under the target directory (`target/panicfree/`): each file's
+//! [`FileResult`] keyed by a hash of everything that shapes it, and the workspace
+//! model (see [`super::metadata`]).
+//!
+//! The cache never changes a result. Every file it writes starts with a header
+//! (magic, format version, the tool's version) and a checksum of its payload; a
+//! file that is corrupt, truncated, foreign or from another version is ignored and
+//! rewritten. Files are written to a temporary file and renamed into place, so two
+//! runs at once (an editor and a pre-commit hook) never see half a file: the last
+//! one to finish wins. A cache that cannot be used means a run without it and one
+//! warning, never a failure.
+
+use std::collections::HashMap;
+use std::io::Write;
+use std::path::{Path, PathBuf};
+use std::sync::{Mutex, PoisonError};
+
+use serde::de::DeserializeOwned;
+use serde::{Deserialize, Serialize};
+
+use crate::engine::analyze::{FileInput, FileResult};
+
+const MAGIC: &[u8; 8] = b"PNCFREE\0";
+/// Bumped whenever the layout of anything cached changes.
+const FORMAT: u32 = 1;
+const TOOL_VERSION: &str = env!("CARGO_PKG_VERSION");
+const FILES: &str = "files.bin";
+
+#[derive(Debug, thiserror::Error)]
+#[error("the cache in {dir} cannot be used ({why}); running without it")]
+pub struct CacheError {
+    dir: String,
+    why: String,
+}
+
+/// The directory the cache lives in, under a target directory.
+pub fn dir(target_dir: &Path) -> PathBuf {
+    target_dir.join("panicfree")
+}
+
+/// A stable 128-bit hash (xxh3): the same bytes give the same hash in every release.
+pub fn hash_bytes(bytes: &[u8]) -> u128 {
+    xxhash_rust::xxh3::xxh3_128(bytes)
+}
+
+/// The cache directory, created if needed.
+pub struct Store {
+    dir: PathBuf,
+}
+
+impl Store {
+    pub fn at(target_dir: &Path) -> Result<Store, CacheError> {
+        let dir = dir(target_dir);
+        std::fs::create_dir_all(&dir).map_err(|e| CacheError {
+            dir: dir.display().to_string(),
+            why: e.to_string(),
+        })?;
+        Ok(Store { dir })
+    }
+
+    /// The value in `name`, when the file is whole and of this version.
+    pub fn read<T: DeserializeOwned>(&self, name: &str) -> Option<T> {
+        let bytes = std::fs::read(self.dir.join(name)).ok()?;
+        decode(&bytes)
+    }
+
+    /// Writes `value` to `name` through a temporary file and a rename.
+    pub fn write<T: Serialize>(&self, name: &str, value: &T) -> Result<(), CacheError> {
+        let fail = |why: String| CacheError {
+            dir: self.dir.display().to_string(),
+            why,
+        };
+        let bytes = encode(value).map_err(fail)?;
+        let mut tmp = tempfile::NamedTempFile::new_in(&self.dir).map_err(|e| fail(e.to_string()))?;
+        tmp.write_all(&bytes).map_err(|e| fail(e.to_string()))?;
+        tmp.persist(self.dir.join(name))
+            .map_err(|e| fail(e.error.to_string()))?;
+        Ok(())
+    }
+}
+
+fn header() -> Vec<u8> {
+    let mut out = Vec::with_capacity(64);
+    out.extend_from_slice(MAGIC);
+    out.extend_from_slice(&FORMAT.to_le_bytes());
+    out.extend_from_slice(&(TOOL_VERSION.len() as u32).to_le_bytes());
+    out.extend_from_slice(TOOL_VERSION.as_bytes());
+    out
+}
+
+fn encode<T: Serialize>(value: &T) -> Result<Vec<u8>, String> {
+    let payload = bitcode::serialize(value).map_err(|e| e.to_string())?;
+    let mut out = header();
+    out.extend_from_slice(&hash_bytes(&payload).to_le_bytes());
+    out.extend_from_slice(&payload);
+    Ok(out)
+}
+
+fn decode<T: DeserializeOwned>(bytes: &[u8]) -> Option<T> {
+    let rest = bytes.strip_prefix(header().as_slice())?;
+    let (checksum, payload) = rest.split_first_chunk::<16>()?;
+    if u128::from_le_bytes(*checksum) != hash_bytes(payload) {
+        return None;
+    }
+    bitcode::deserialize(payload).ok()
+}
+
+/// The cache key of a file's analysis: its text and every input of [`FileInput`].
+pub fn file_key(text: &str, input: &FileInput<'_>) -> u128 {
+    let mut hasher = xxhash_rust::xxh3::Xxh3::new();
+    for part in [
+        TOOL_VERSION.as_bytes(),
+        input.module_path.as_bytes(),
+        input.library.unwrap_or("").as_bytes(),
+        &[u8::from(input.in_test), u8::from(input.include_tests), u8::from(input.library.is_some())],
+    ] {
+        hasher.update(&(part.len() as u64).to_le_bytes());
+        hasher.update(part);
+    }
+    for marker in input.markers {
+        hasher.update(&(marker.len() as u64).to_le_bytes());
+        hasher.update(marker.as_bytes());
+    }
+    hasher.update(&(text.len() as u64).to_le_bytes());
+    hasher.update(text.as_bytes());
+    hasher.digest128()
+}
+
+#[derive(Serialize, Deserialize)]
+struct Entry {
+    path: PathBuf,
+    key: u128,
+    result: FileResult,
+}
+
+#[derive(Serialize)]
+struct EntryRef<'a> {
+    path: &'a Path,
+    key: u128,
+    result: &'a FileResult,
+}
+
+/// The per-file results of the last run, one entry per file path, and what this
+/// run adds. Lookups take an entry out; [`FileCache::save`] writes back what this
+/// run used and whatever it did not visit whose file still exists.
+pub struct FileCache {
+    store: Option<Store>,
+    old: Mutex<HashMap<PathBuf, (u128, FileResult)>>,
+    changed: Mutex<bool>,
+}
+
+impl FileCache {
+    /// No cache at all (`--no-cache`, or a directory that cannot be used).
+    pub fn disabled() -> FileCache {
+        FileCache {
+            store: None,
+            old: Mutex::new(HashMap::new()),
+            changed: Mutex::new(false),
+        }
+    }
+
+    /// Opens the cache under `target_dir`; an unusable directory is an error the
+    /// caller reports as a warning before running without a cache.
+    pub fn open(target_dir: &Path) -> Result<FileCache, CacheError> {
+        let store = Store::at(target_dir)?;
+        let old: Vec<Entry> = store.read(FILES).unwrap_or_default();
+        let old = old
+            .into_iter()
+            .map(|e| (e.path, (e.key, e.result)))
+            .collect();
+        Ok(FileCache {
+            store: Some(store),
+            old: Mutex::new(old),
+            changed: Mutex::new(false),
+        })
+    }
+
+    /// The cached result of `path` when its key matches; a miss marks the cache
+    /// as needing a write.
+    pub fn take(&self, path: &Path, key: u128) -> Option<FileResult> {
+        self.store.as_ref()?;
+        let hit = {
+            let mut old = self.old.lock().unwrap_or_else(PoisonError::into_inner);
+            match old.remove(path) {
+                Some((k, result)) if k == key => Some(result),
+                _ => None,
+            }
+        };
+        if hit.is_none() {
+            *self.changed.lock().unwrap_or_else(PoisonError::into_inner) = true;
+        }
+        hit
+    }
+
+    /// Writes the cache when anything changed: this run's results, and the entries
+    /// it did not visit whose files still exist.
+    pub fn save<'a>(
+        self,
+        used: impl Iterator<Item = (&'a Path, u128, &'a FileResult)>,
+    ) -> Result<(), CacheError> {
+        let Some(store) = self.store else {
+            return Ok(());
+        };
+        let mut changed = self.changed.into_inner().unwrap_or_else(PoisonError::into_inner);
+        let old = self.old.into_inner().unwrap_or_else(PoisonError::into_inner);
+        let kept: Vec<(&PathBuf, &(u128, FileResult))> = old
+            .iter()
+            .filter(|(path, _)| {
+                let exists = path.is_file();
+                changed |= !exists;
+                exists
+            })
+            .collect();
+        if !changed {
+            return Ok(());
+        }
+        let mut entries: Vec<EntryRef<'_>> = used
+            .map(|(path, key, result)| EntryRef { path, key, result })
+            .collect();
+        entries.extend(kept.into_iter().map(|(path, (key, result))| EntryRef {
+            path,
+            key: *key,
+            result,
+        }));
+        entries.sort_by(|a, b| a.path.cmp(b.path));
+        entries.dedup_by(|a, b| a.path == b.path);
+        store.write(FILES, &entries)
+    }
+}

@@ -1,0 +1,128 @@
+//! The whole-workspace pass: the workspace rules over every file's facts.
+//!
+//! The engine builds a [`WorkspaceView`] from the walked files' results (cached or
+//! fresh: nothing is parsed here), checks that the configured layers name real
+//! modules, runs every enabled workspace rule in parallel and applies their levels.
+
+use std::collections::HashSet;
+use std::path::PathBuf;
+
+use rayon::prelude::*;
+
+use crate::api::view::{FileView, ManifestView, PackageView, TargetView, WorkspaceView};
+use crate::api::{FileId, RuleKind};
+use crate::engine::config::{self, Config, ConfigError};
+use crate::engine::model::Workspace;
+use crate::engine::report::Finding;
+use crate::engine::tree::{TargetRef, Walked};
+use crate::rules;
+
+/// What the pass works on.
+pub struct PassInput<'a> {
+    pub ws: &'a Workspace,
+    /// The walked targets; [`Walked::target`] indexes them.
+    pub targets: &'a [TargetRef],
+    pub files: Vec<(FileId, &'a Walked)>,
+    pub manifests: Vec<ManifestView<'a>>,
+    pub config: &'a Config,
+}
+
+/// The workspace rules' findings, or a configuration error when a layer names a
+/// module that does not exist.
+pub fn run(input: PassInput<'_>) -> Result<Vec<Finding>, ConfigError> {
+    let PassInput {
+        ws,
+        targets,
+        files,
+        manifests,
+        config,
+    } = input;
+    let view = WorkspaceView::new(
+        files
+            .iter()
+            .map(|(file, w)| FileView {
+                file: *file,
+                package: w.package,
+                target: w.target,
+                facts: &w.result.facts,
+            })
+            .collect(),
+        ws.packages
+            .iter()
+            .map(|p| PackageView {
+                name: &p.name,
+                renames: &p.renames,
+            })
+            .collect(),
+        targets
+            .iter()
+            .filter_map(|t| {
+                let target = ws.packages.get(t.package)?.targets.get(t.target)?;
+                Some(TargetView {
+                    package: t.package,
+                    crate_name: &target.crate_name,
+                    is_bin: target.is_bin,
+                    is_lib: target.is_lib,
+                })
+            })
+            .collect(),
+        manifests,
+        &config.layers,
+    );
+    check_layer_modules(&view, config)?;
+    let enabled: Vec<_> = rules::ALL
+        .iter()
+        .filter(|r| r.kind() == RuleKind::Workspace)
+        .filter_map(|r| Some((*r, config.severity(r.id())?)))
+        .collect();
+    let per_rule: Vec<Vec<Finding>> = enabled
+        .par_iter()
+        .map(|(rule, severity)| {
+            let mut sink = crate::api::WorkspaceSink::default();
+            rule.workspace(&view, &mut sink);
+            sink.into_sites()
+                .into_iter()
+                .map(|site| Finding {
+                    rule: site.rule,
+                    severity: *severity,
+                    message: site.message,
+                    help: site.help,
+                    file: site.file,
+                    span: site.span,
+                    layer: site.layer,
+                    item: None,
+                    justification: None,
+                })
+                .collect()
+        })
+        .collect();
+    Ok(per_rule.into_iter().flatten().collect())
+}
+
+/// A layer that names a module of a checked crate that does not exist is a
+/// config error (modules of crates outside this run cannot be checked).
+fn check_layer_modules(view: &WorkspaceView<'_>, config: &Config) -> Result<(), ConfigError> {
+    let crates: HashSet<&str> = view.targets.iter().map(|t| t.crate_name).collect();
+    let source = config
+        .source
+        .clone()
+        .unwrap_or_else(|| PathBuf::from(config::FILE_NAME));
+    for (i, layer) in config.layers.iter().enumerate() {
+        for (j, module) in layer.modules.iter().enumerate() {
+            let krate = module.split("::").next().unwrap_or_default();
+            if !crates.contains(krate) || view.has_module(module) {
+                continue;
+            }
+            return Err(ConfigError::key(
+                &source,
+                &format!("layer[{i}].modules[{j}]"),
+                format!(
+                    "layer `{}` names module `{module}`, which does not exist{}",
+                    layer.name,
+                    config::suggest(module, view.module_paths())
+                ),
+            ));
+        }
+    }
+    Ok(())
+}

@@ -1,0 +1,409 @@
+//! The module trees: from each target's root file, `mod` declarations are
+//! followed the way rustc does (`foo.rs`, `foo/mod.rs`, `#[path]`, inline modules).
+//!
+//! Files are read and analyzed as they are discovered, in parallel: a file's
+//! result lists its `mod` declarations, and each one found becomes a new job.
+//! The analysis runs behind a boundary that turns a failure into an
+//! `internal-error` site, on threads with a stack deep enough for the deepest
+//! file [`analyze`] accepts. Results come from the cache when the file's key
+//! matches, so a warm run parses nothing.
+
+use std::collections::HashSet;
+use std::path::{Path, PathBuf};
+use std::sync::{Arc, Mutex, PoisonError};
+
+use crate::api::{Pos, RuleId, Site, Span};
+use crate::engine::analyze::{analyze, tool_site, FileInput, FileResult, ModDecl};
+use crate::engine::cache::{self, FileCache};
+use crate::engine::guard;
+use crate::engine::model::{normalize, Package, Workspace};
+
+/// Stack for each checking thread: the parser and the visitor recurse once per
+/// nesting level, and [`crate::engine::analyze::MAX_DEPTH`] levels must fit.
+const STACK_SIZE: usize = 256 * 1024 * 1024;
+
+#[derive(Debug, thiserror::Error)]
+#[error("cannot start the checking threads: {0}")]
+pub struct ThreadsError(String);
+
+/// A target whose module tree is walked.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct TargetRef {
+    pub package: usize,
+    pub target: usize,
+}
+
+/// One file the walk reached.
+#[derive(Debug)]
+pub struct Walked {
+    /// The path as discovered (absolute).
+    pub path: PathBuf,
+    /// The real path, to recognise one file reached twice.
+    pub canonical: PathBuf,
+    pub package: Option<usize>,
+    /// The target whose module tree reached it (an index into the walked targets).
+    pub target: Option<usize>,
+    pub module: String,
+    /// The text, when it could be read as UTF-8.
+    pub text: Option<Arc<str>>,
+    pub result: FileResult,
+    /// The cache key of `result`; `None` when it must not be cached (the file could
+    /// not be read, or the tool failed on it).
+    pub key: Option<u128>,
+    /// Sites the walk itself found: `mod` declarations whose file is missing.
+    pub missing: Vec<Site>,
+}
+
+/// What every job of one walk shares.
+pub struct Walk<'a> {
+    pub root: &'a Path,
+    pub include_tests: bool,
+    pub markers: &'a [String],
+    pub cache: &'a FileCache,
+}
+
+struct Job {
+    path: PathBuf,
+    /// Where its `mod x;` children live.
+    dir: PathBuf,
+    module: String,
+    in_test: bool,
+    package: Option<usize>,
+    /// The crate name of the package's library, if it has one.
+    library: Option<String>,
+    order: usize,
+}
+
+struct Shared<'a> {
+    walk: &'a Walk<'a>,
+    visited: Mutex<HashSet<(usize, PathBuf)>>,
+    done: Mutex<Vec<Walked>>,
+}
+
+/// Walks every given target's module tree and returns one entry per file, sorted
+/// by path.
+pub fn walk_targets(
+    ws: &Workspace,
+    targets: &[TargetRef],
+    walk: &Walk<'_>,
+) -> Result<Vec<Walked>, ThreadsError> {
+    let mut roots = Vec::new();
+    for tref in targets {
+        let Some(package) = ws.packages.get(tref.package) else {
+            continue;
+        };
+        let Some(target) = package.targets.get(tref.target) else {
+            continue;
+        };
+        roots.push(Job {
+            dir: target
+                .root
+                .parent()
+                .map(Path::to_path_buf)
+                .unwrap_or_default(),
+            path: target.root.clone(),
+            module: target.crate_name.clone(),
+            in_test: target.is_test,
+            package: Some(tref.package),
+            library: package.library().map(str::to_owned),
+            order: roots.len(),
+        });
+    }
+    run_jobs(roots, walk, true)
+}
+
+/// Analyzes single files outside any module tree (FILES that no target reaches).
+pub fn walk_loose_files(
+    ws: &Workspace,
+    files: &[PathBuf],
+    walk: &Walk<'_>,
+) -> Result<Vec<Walked>, ThreadsError> {
+    let mut jobs = Vec::new();
+    for path in files {
+        let package = ws.package_of(path);
+        let (module, in_test) = match package.and_then(|p| ws.packages.get(p)) {
+            Some(p) => guess_module(p, path),
+            None => (file_stem(path), false),
+        };
+        if in_test && !walk.include_tests {
+            continue;
+        }
+        jobs.push(Job {
+            dir: child_dir_of(path),
+            path: path.clone(),
+            module,
+            in_test,
+            package,
+            library: package
+                .and_then(|p| ws.packages.get(p))
+                .and_then(Package::library)
+                .map(str::to_owned),
+            order: usize::MAX,
+        });
+    }
+    // Loose files are checked alone: their `mod` children are not followed.
+    run_jobs(jobs, walk, false)
+}
+
+fn run_jobs(roots: Vec<Job>, walk: &Walk<'_>, follow: bool) -> Result<Vec<Walked>, ThreadsError> {
+    let pool = rayon::ThreadPoolBuilder::new()
+        .stack_size(STACK_SIZE)
+        .thread_name(|i| format!("panicfree-{i}"))
+        .build()
+        .map_err(|e| ThreadsError(e.to_string()))?;
+    let shared = Shared {
+        walk,
+        visited: Mutex::new(HashSet::new()),
+        done: Mutex::new(Vec::new()),
+    };
+    pool.in_place_scope(|scope| {
+        for job in roots {
+            let shared = &shared;
+            scope.spawn(move |scope| process(scope, job, shared, follow));
+        }
+    });
+    let mut files = shared
+        .done
+        .into_inner()
+        .unwrap_or_else(PoisonError::into_inner);
+    // One entry per real file: the first target (in metadata order) owns it.
+    files.sort_by(|a, b| (&a.canonical, a.target).cmp(&(&b.canonical, b.target)));
+    files.dedup_by(|later, first| later.canonical == first.canonical);
+    files.sort_by(|a, b| a.path.cmp(&b.path));
+    Ok(files)
+}
+
+fn process<'s>(scope: &rayon::Scope<'s>, job: Job, shared: &'s Shared<'s>, follow: bool) {
+    let canonical = std::fs::canonicalize(&job.path).unwrap_or_else(|_| job.path.clone());
+    let first_visit = shared
+        .visited
+        .lock()
+        .unwrap_or_else(PoisonError::into_inner)
+        .insert((job.order, canonical.clone()));
+    if !first_visit {
+        // A symlink or `#[path]` loop: this target has been here before.
+        return;
+    }
+    let walk = shared.walk;
+    let (text, result, key) = analyze_file(&job, &canonical, walk);
+    let mut missing = Vec::new();
+    if follow {
+        for decl in &result.mods {
+            if decl.is_test && !walk.include_tests {
+                continue;
+            }
+            match resolve(&job, decl) {
+                Some(child) => scope.spawn(move |scope| process(scope, child, shared, follow)),
+                None => missing.push(missing_module(&job, decl, walk.root)),
+            }
+        }
+    }
+    shared
+        .done
+        .lock()
+        .unwrap_or_else(PoisonError::into_inner)
+        .push(Walked {
+            path: job.path,
+            canonical,
+            package: job.package,
+            target: (job.order != usize::MAX).then_some(job.order),
+            module: job.module,
+            text,
+            result,
+            key,
+            missing,
+        });
+}
+
+/// Reads a file and analyzes it (or takes its result from the cache), behind the
+/// panic boundary.
+fn analyze_file(
+    job: &Job,
+    canonical: &Path,
+    walk: &Walk<'_>,
+) -> (Option<Arc<str>>, FileResult, Option<u128>) {
+    let bytes = match std::fs::read(&job.path) {
+        Ok(bytes) => bytes,
+        Err(e) => {
+            let result = FileResult::parse_error(
+                &job.module,
+                Span::point(Pos::START),
+                format!("cannot read file: {e}"),
+                None,
+            );
+            return (None, result, None);
+        }
+    };
+    let text = match String::from_utf8(bytes) {
+        Ok(text) => text,
+        Err(e) => {
+            let result = FileResult::parse_error(
+                &job.module,
+                Span::point(Pos::START),
+                format!("file is not valid UTF-8: {}", e.utf8_error()),
+                Some("save the file as UTF-8"),
+            );
+            return (None, result, None);
+        }
+    };
+    // rustc ignores a leading byte-order mark; so do spans.
+    let text: Arc<str> = Arc::from(text.strip_prefix('\u{feff}').unwrap_or(&text));
+    let input = FileInput {
+        module_path: &job.module,
+        in_test: job.in_test,
+        include_tests: walk.include_tests,
+        library: job.library.as_deref(),
+        markers: walk.markers,
+    };
+    let key = cache::file_key(&text, &input);
+    if let Some(result) = walk.cache.take(canonical, key) {
+        return (Some(text), result, Some(key));
+    }
+    match guard::boundary(|| analyze(&text, &input)) {
+        Ok(result) => (Some(text), result, Some(key)),
+        Err(message) => (
+            Some(text),
+            FileResult::internal_error(&job.module, &message),
+            None,
+        ),
+    }
+}
+
+/// The file of a `mod name;` declaration, as rustc finds it.
+fn resolve(parent: &Job, decl: &ModDecl) -> Option<Job> {
+    let mut base = parent.dir.clone();
+    let mut module = parent.module.clone();
+    for inline in &decl.inline {
+        base.push(inline.path_attr.as_deref().unwrap_or(&inline.name));
+        module.push_str("::");
+        module.push_str(&inline.name);
+    }
+    module.push_str("::");
+    module.push_str(&decl.name);
+    let (path, dir) = match &decl.path_attr {
+        Some(attr) => {
+            // Relative to the file's own directory, or to the inline modules' one.
+            let path = if decl.inline.is_empty() {
+                parent
+                    .path
+                    .parent()
+                    .map(|d| d.join(attr))
+                    .unwrap_or_else(|| PathBuf::from(attr))
+            } else {
+                base.join(attr)
+            };
+            let dir = path.parent().map(Path::to_path_buf).unwrap_or_default();
+            (path, dir)
+        }
+        None => {
+            let dir = base.join(&decl.name);
+            let flat = base.join(format!("{}.rs", decl.name));
+            let nested = dir.join("mod.rs");
+            let path = if flat.is_file() { flat } else { nested };
+            (path, dir)
+        }
+    };
+    if !path.is_file() {
+        return None;
+    }
+    Some(Job {
+        path,
+        dir,
+        module,
+        in_test: parent.in_test || decl.is_test,
+        package: parent.package,
+        library: parent.library.clone(),
+        order: parent.order,
+    })
+}
+
+fn missing_module(parent: &Job, decl: &ModDecl, root: &Path) -> Site {
+    let mut dir = parent.dir.clone();
+    for inline in &decl.inline {
+        dir.push(inline.path_attr.as_deref().unwrap_or(&inline.name));
+    }
+    let shown = |path: PathBuf| {
+        let path = normalize(&path);
+        let rel = path.strip_prefix(root).unwrap_or(&path);
+        format!("`{}`", rel.display())
+    };
+    let expected = match &decl.path_attr {
+        Some(attr) if decl.inline.is_empty() => shown(
+            parent
+                .path
+                .parent()
+                .map(|d| d.join(attr))
+                .unwrap_or_else(|| PathBuf::from(attr)),
+        ),
+        Some(attr) => shown(dir.join(attr)),
+        None => format!(
+            "{} or {}",
+            shown(dir.join(format!("{}.rs", decl.name))),
+            shown(dir.join(&decl.name).join("mod.rs"))
+        ),
+    };
+    tool_site(
+        RuleId::ParseError,
+        &parent.module,
+        decl.span,
+        format!(
+            "file not found for module `{}`: expected {expected}",
+            decl.name
+        ),
+        Some("create the file, or remove the `mod` declaration"),
+    )
+}
+
+/// Where the children of a file that is not a `mod.rs`-like root live.
+fn child_dir_of(path: &Path) -> PathBuf {
+    let parent = path.parent().map(Path::to_path_buf).unwrap_or_default();
+    match path.file_name().and_then(|n| n.to_str()) {
+        Some("mod.rs" | "lib.rs" | "main.rs") => parent,
+        _ => parent.join(file_stem(path)),
+    }
+}
+
+fn file_stem(path: &Path) -> String {
+    path.file_stem()
+        .map(|s| s.to_string_lossy().into_owned())
+        .unwrap_or_default()
+}
+
+/// The module path of a file no target reaches, from where it sits:
+/// `src/a/b.rs` is `crate::a::b`; files under `tests/`, `benches/`, `examples/`
+/// and `build.rs` are test code.
+fn guess_module(package: &Package, path: &Path) -> (String, bool) {
+    let rel = path.strip_prefix(&package.manifest_dir).unwrap_or(path);
+    let first = rel
+        .components()
+        .next()
+        .map(|c| c.as_os_str().to_string_lossy().into_owned())
+        .unwrap_or_default();
+    let in_test = matches!(
+        first.as_str(),
+        "tests" | "benches" | "examples" | "build.rs"
+    );
+    let crate_name = package
+        .targets
+        .iter()
+        .find(|t| !t.is_test)
+        .map(|t| t.crate_name.clone())
+        .unwrap_or_else(|| package.name.replace('-', "_"));
+    let under_src = rel.strip_prefix("src").unwrap_or(rel);
+    let mut module = crate_name;
+    let parts: Vec<String> = under_src
+        .with_extension("")
+        .components()
+        .map(|c| c.as_os_str().to_string_lossy().into_owned())
+        .collect();
+    let count = parts.len();
+    for (i, part) in parts.into_iter().enumerate() {
+        let last = i + 1 == count;
+        if last && matches!(part.as_str(), "mod" | "lib" | "main") {
+            break;
+        }
+        module.push_str("::");
+        module.push_str(&part);
+    }
+    (module, in_test)
+}
