@@ -54,8 +54,22 @@ rm -rf "$out"
 mkdir -p "$(dirname "$out")"
 mv "$project/vendor" "$out"
 
+# A workspace of the vendored crates, one version of each name (cargo allows no two
+# members of one name), so that the benchmark runs the tool as a user would.
+(
+  cd "$out"
+  printf '[workspace]\nresolver = "2"\nmembers = [\n'
+  for d in */; do
+    d=${d%/}
+    printf '%s %s\n' "$(sed -n 's/^name = "\(.*\)"$/\1/p' "$d/Cargo.toml" | head -n 1)" "$d"
+  done | sort -k1,1 -k2,2V | awk '{ last[$1] = $2 } END { for (n in last) print last[n] }' | sort | sed 's/.*/    "&",/'
+  printf ']\n'
+) > "$out/Cargo.toml.tmp"
+mv "$out/Cargo.toml.tmp" "$out/Cargo.toml"
+
 crates=$(find "$out" -mindepth 1 -maxdepth 1 -type d | wc -l)
 files=$(find "$out" -name '*.rs' -type f | wc -l)
 lines=$(find "$out" -name '*.rs' -type f -print0 | xargs -0 cat | wc -l)
 bytes=$(find "$out" -name '*.rs' -type f -print0 | xargs -0 cat | wc -c)
-echo "vendored $crates crates into $out: $files .rs files, $lines lines, $((bytes / 1000000)) MB"
+members=$(grep -c '^    "' "$out/Cargo.toml")
+echo "vendored $crates crates into $out ($members workspace members, one version of each): $files .rs files, $lines lines, $((bytes / 1000000)) MB"

@@ -1,437 +1,308 @@
-//! Throughput of the checker on a directory tree of Rust sources.
+//! What a run costs, on a real workspace and on a small crate.
 //!
-//!     cargo bench --bench throughput -- DIR [--runs N] [--threads N]
+//!     cargo bench --bench throughput -- DIR [--runs N] [--small DIR]
 //!
-//! Every `.rs` file under DIR is read into memory first (I/O is not timed).
-//! Then, on a rayon pool with big stacks, three modes are timed, each after a
-//! warm-up run, as the median of several runs:
+//! DIR is a cargo workspace (`bash bench/vendor.sh` makes one of real crates in
+//! `bench/vendor/`). Every round, after one warm-up, times:
 //!
-//! - `parse`:  `syn::parse_file` on every file;
-//! - `check`:  `check::analyze` with the default configuration;
-//! - `layers`: `check::analyze` with four architecture layers configured.
+//! - `parse`: `syn::parse_file` alone on every file the check visits (read first,
+//!   not timed), on a rayon pool with the tool's stack size;
+//! - `analyze`: `engine::analyze::analyze` alone on the same texts (the per-file
+//!   analysis without reading, caching, the workspace pass or the report);
+//! - `cold`:  `check_workspace` with an empty cache (so `cargo metadata` runs too);
+//! - `warm`:  `check_workspace` again, nothing changed;
+//! - `edit`:  `check_workspace` after appending a line to one file.
 //!
-//! Files that fail to parse are counted, not fatal.
+//! and prints the medians, CPU time, peak memory of each mode, and the ratios the
+//! engine is held to. `--small DIR` (default: `example-service/`) times warm runs
+//! of the release binary on a small crate, process start included.
 
 use std::path::{Path, PathBuf};
+use std::process::Command;
 use std::time::{Duration, Instant};
 
-use cargo_panicfree::boundary::{self, WorkspaceFacts};
-use cargo_panicfree::check::{self, FileContext};
-use cargo_panicfree::config::{self, Config};
-use cargo_panicfree::workspace::{Checked, CheckedFile, Workspace};
+use cargo_panicfree::engine::analyze::{analyze, FileInput};
+use cargo_panicfree::engine::model::FileKind;
+use cargo_panicfree::engine::{check_workspace, Request};
+use cargo_panicfree::output;
 use rayon::prelude::*;
 
-/// The analyzer recurses once per nesting level: give each worker a big stack.
+/// The allocator the tool's binary uses, for every mode alike.
+#[global_allocator]
+static ALLOCATOR: mimalloc::MiMalloc = mimalloc::MiMalloc;
+
+/// The tool's own per-file stack size: the parser recurses once per nesting level.
 const STACK_SIZE: usize = 256 * 1024 * 1024;
-
-/// Four layers, `{0}`..`{3}` standing for module prefixes taken from the
-/// corpus (its four largest top-level directories), so that layer lookups
-/// succeed for a realistic share of the files, next to prefixes that match
-/// nothing (`a::core`, ...).
-const LAYERS_TOML: &str = r#"
-[[layer]]
-name = "core"
-modules = ["a::core", "b::domain", "{0}"]
-may_use = []
-forbid_crates = ["sqlx", "reqwest", "hyper", "tokio"]
-
-[[layer]]
-name = "app"
-modules = ["a::app", "b::service", "{1}"]
-may_use = ["core"]
-forbid_crates = ["sqlx"]
-
-[[layer]]
-name = "infra"
-modules = ["a::infra", "b::db", "{2}"]
-may_use = ["core", "app"]
-
-[[layer]]
-name = "web"
-modules = ["a::web", "b::http", "{3}"]
-may_use = ["core", "app"]
-"#;
+const EDIT: &str = "\n// a line the benchmark appended\n";
 
 struct Options {
     dir: PathBuf,
     runs: usize,
-    threads: usize,
+    small: PathBuf,
 }
 
-struct Source {
-    path: PathBuf,
-    /// The module path handed to the checker; derived from the file path so
-    /// the layer lookup has something realistic to chew on.
-    module_path: String,
-    text: String,
-}
-
-#[derive(Default)]
-struct Outcome {
-    failed: usize,
-    findings: usize,
+#[derive(Clone, Copy, Default)]
+struct Sample {
+    wall: Duration,
+    cpu: Duration,
+    peak_mb: f64,
 }
 
 fn main() {
     let Some(options) = parse_args() else {
-        print_usage();
+        println!("usage: cargo bench --bench throughput -- DIR [--runs N] [--small DIR]");
         return;
     };
+    let target = tempfile::tempdir().expect("a temporary target directory");
+    let request = |cache: bool| Request {
+        manifest_path: Some(options.dir.join("Cargo.toml")),
+        target_dir: Some(target.path().to_path_buf()),
+        use_cache: cache,
+        ..Request::default()
+    };
 
-    let mut paths = Vec::new();
-    collect_rs_files(&options.dir, &mut paths);
-    paths.sort();
-    let sources: Vec<Source> = paths
+    // The files the check visits, read once for the parse-only mode.
+    let report = check_workspace(&request(false)).expect("the workspace can be checked");
+    let paths: Vec<PathBuf> = report
+        .files
         .iter()
-        .filter_map(|p| read_source(&options.dir, p))
+        .filter(|f| matches!(f.kind, FileKind::Rust { .. }))
+        .map(|f| f.path.clone())
         .collect();
-    if sources.is_empty() {
-        println!("no readable .rs files under {}", options.dir.display());
-        return;
-    }
-    let bytes: usize = sources.iter().map(|s| s.text.len()).sum();
-    let lines: usize = sources.iter().map(|s| s.text.lines().count()).sum();
-    let unreadable = paths.len() - sources.len();
+    let texts: Vec<String> = paths
+        .iter()
+        .filter_map(|p| std::fs::read_to_string(p).ok())
+        .map(|t| t.strip_prefix('\u{feff}').map(str::to_owned).unwrap_or(t))
+        .collect();
+    let bytes: usize = texts.iter().map(String::len).sum();
+    let lines: usize = texts.iter().map(|t| t.lines().count()).sum();
+    let edited = median_sized(&paths).expect("the workspace has files");
+    let original = std::fs::read_to_string(&edited).expect("the edited file is readable");
+    println!(
+        "{}: {} files, {} lines, {:.1} MB; {} findings; median of {} rounds after a warm-up; {} threads",
+        options.dir.display(),
+        texts.len(),
+        lines,
+        bytes as f64 / 1e6,
+        report.findings.len(),
+        options.runs,
+        rayon::current_num_threads(),
+    );
+    println!("edit mode appends a line to {}", edited.display());
 
     let pool = rayon::ThreadPoolBuilder::new()
-        .num_threads(options.threads)
         .stack_size(STACK_SIZE)
         .build()
-        .expect("build the rayon pool");
-
-    let default_config = Config::default();
-    let layers_path = Path::new("bench-layers.toml");
-    // Every top-level directory of the corpus goes to one of the four layers
-    // (round robin), so every file is layered: the worst case for the cost.
-    let tops = top_modules(&sources);
-    let mut layers_toml = LAYERS_TOML.to_owned();
-    for i in 0..4 {
-        let modules: Vec<String> = tops
-            .iter()
-            .skip(i)
-            .step_by(4)
-            .map(|t| format!("\"{t}\""))
-            .collect();
-        let list = if modules.is_empty() {
-            format!("\"c::unused{i}\"")
-        } else {
-            modules.join(", ")
-        };
-        layers_toml = layers_toml.replace(&format!("\"{{{i}}}\""), &list);
-    }
-    let layers_config = config::parse_file(&layers_toml, layers_path)
-        .and_then(|raw| config::validate(raw, layers_path))
-        .expect("the bench's layer configuration is valid");
-    assert_eq!(layers_config.layers.len(), 4);
-
-    let in_layers = sources
-        .iter()
-        .filter(|s| layers_config.layer_of(&s.module_path).is_some())
-        .count();
-    println!(
-        "layers mode: {} of {} files in a layer ({} top-level modules in 4 layers)",
-        in_layers,
-        sources.len(),
-        tops.len()
-    );
-    println!(
-        "{} files ({} unreadable or not UTF-8 skipped), {} lines, {:.1} MB; {} threads, median of {} interleaved runs after 1 warm-up",
-        sources.len(),
-        unreadable,
-        lines,
-        mb(bytes),
-        options.threads,
-        options.runs,
-    );
-
-    let modes: [&(dyn Fn() -> Outcome + Sync); 3] = [
-        &|| parse_all(&sources),
-        &|| check_all(&sources, &default_config),
-        &|| check_all(&sources, &layers_config),
-    ];
-    let [parse, check, layers] = measure(&pool, options.runs, modes);
-
-    println!();
-    println!(
-        "{:<8} {:>9} {:>9} {:>8} {:>11} {:>9} {:>10} {:>9} {:>9}",
-        "mode", "median", "min", "MB/s", "lines/s", "CPU", "MB/CPU-s", "no parse", "findings"
-    );
-    for (name, m) in [("parse", &parse), ("check", &check), ("layers", &layers)] {
-        let secs = m.median.as_secs_f64();
-        let findings = match name {
-            "parse" => "-".to_owned(),
-            _ => m.outcome.findings.to_string(),
-        };
-        let (cpu, per_cpu) = match m.cpu {
-            Some(cpu) => (
-                format!("{:.3}s", cpu.as_secs_f64()),
-                format!("{:.1}", mb(bytes) / cpu.as_secs_f64()),
-            ),
-            None => ("-".to_owned(), "-".to_owned()),
-        };
-        println!(
-            "{:<8} {:>8.3}s {:>8.3}s {:>8.1} {:>11.0} {:>9} {:>10} {:>9} {:>9}",
-            name,
-            secs,
-            m.min.as_secs_f64(),
-            mb(bytes) / secs,
-            lines as f64 / secs,
-            cpu,
-            per_cpu,
-            m.outcome.failed,
-            findings,
-        );
-    }
-    println!("(MB/s and lines/s from the median wall time; CPU = median CPU time of all threads)");
-    println!();
-    let ratio = |a: &Measurement, b: &Measurement| {
-        let wall = a.median.as_secs_f64() / b.median.as_secs_f64();
-        match (a.cpu, b.cpu) {
-            (Some(x), Some(y)) => format!(
-                "{wall:.2} (wall), {:.2} (CPU)",
-                x.as_secs_f64() / y.as_secs_f64()
-            ),
-            _ => format!("{wall:.2} (wall)"),
-        }
-    };
-    println!("check/parse  = {}", ratio(&check, &parse));
-    println!("layers/check = {}", ratio(&layers, &check));
-    let failed: Vec<&Source> = sources
-        .iter()
-        .filter(|s| syn::parse_file(&s.text).is_err())
-        .collect();
-    for s in failed.iter().take(5) {
-        println!("does not parse: {}", s.path.display());
-    }
-    if failed.len() > 5 {
-        println!("... and {} more", failed.len() - 5);
-    }
-    println!(
-        "all runs (s): parse {}; check {}; layers {}",
-        fmt_runs(&parse.runs),
-        fmt_runs(&check.runs),
-        fmt_runs(&layers.runs),
-    );
-}
-
-fn parse_args() -> Option<Options> {
-    // `cargo bench` passes `--bench`; ignore it and any flag we do not know.
-    let mut args = std::env::args().skip(1);
-    let mut dir = None;
-    let mut runs = 5;
-    let mut threads = 2;
-    while let Some(arg) = args.next() {
-        match arg.as_str() {
-            "--runs" => runs = args.next()?.parse().ok().filter(|&n| n > 0)?,
-            "--threads" => threads = args.next()?.parse().ok().filter(|&n| n > 0)?,
-            "-h" | "--help" => return None,
-            a if a.starts_with('-') => {}
-            a => dir = Some(PathBuf::from(a)),
-        }
-    }
-    let dir = dir?;
-    if !dir.is_dir() {
-        eprintln!("not a directory: {}", dir.display());
-        return None;
-    }
-    Some(Options { dir, runs, threads })
-}
-
-fn print_usage() {
-    println!("usage: cargo bench --bench throughput -- DIR [--runs N] [--threads N]");
-    println!();
-    println!("Times syn parsing, the default check and a check with four layers on");
-    println!("every .rs file under DIR (e.g. bench/vendor, made by bench/vendor.sh).");
-}
-
-/// Every `.rs` file under `dir`; symlinks are not followed (vendored trees have none,
-/// and it rules out loops).
-fn collect_rs_files(dir: &Path, out: &mut Vec<PathBuf>) {
-    let Ok(entries) = std::fs::read_dir(dir) else {
-        return;
-    };
-    for entry in entries.flatten() {
-        let Ok(kind) = entry.file_type() else {
-            continue;
-        };
-        let path = entry.path();
-        if kind.is_dir() {
-            collect_rs_files(&path, out);
-        } else if kind.is_file() && path.extension().is_some_and(|e| e == "rs") {
-            out.push(path);
-        }
-    }
-}
-
-fn read_source(root: &Path, path: &Path) -> Option<Source> {
-    let text = std::fs::read_to_string(path).ok()?;
-    // The CLI strips a byte-order mark before calling `analyze`; so do we.
-    let text = text
-        .strip_prefix('\u{feff}')
-        .map(str::to_owned)
-        .unwrap_or(text);
-    let relative = path.strip_prefix(root).unwrap_or(path).with_extension("");
-    let module_path = relative
-        .components()
-        .map(|c| c.as_os_str().to_string_lossy().replace(['-', '.'], "_"))
-        .collect::<Vec<_>>()
-        .join("::");
-    Some(Source {
-        path: path.to_path_buf(),
-        module_path,
-        text,
-    })
-}
-
-/// The first module path segments (top-level directories) that are identifiers.
-fn top_modules(sources: &[Source]) -> Vec<String> {
-    let mut tops: Vec<String> = sources
-        .iter()
-        .filter_map(|s| s.module_path.split("::").next())
-        .filter(|top| is_ident(top))
-        .map(str::to_owned)
-        .collect();
-    tops.sort();
-    tops.dedup();
-    tops
-}
-
-fn is_ident(s: &str) -> bool {
-    let mut chars = s.chars();
-    chars.next().is_some_and(|c| c.is_alphabetic() || c == '_')
-        && chars.all(|c| c.is_alphanumeric() || c == '_')
-}
-
-fn parse_all(sources: &[Source]) -> Outcome {
-    let failed = sources
-        .par_iter()
-        .map(|s| {
-            let ok = syn::parse_file(&s.text).is_ok();
-            proc_macro2::extra::invalidate_current_thread_spans();
-            usize::from(!ok)
-        })
-        .sum();
-    Outcome {
-        failed,
-        findings: 0,
-    }
-}
-
-/// The per-file check on every file, then the whole-workspace pass (the
-/// boundary rules) on their summaries, as a run of the tool does.
-fn check_all(sources: &[Source], config: &Config) -> Outcome {
-    let files: Vec<(Outcome, CheckedFile)> = sources
-        .par_iter()
-        .map(|s| {
-            let cx = FileContext {
-                module_path: &s.module_path,
-                in_test: false,
-                library: None,
-            };
-            let analysis = check::analyze(&s.text, &cx, config);
-            proc_macro2::extra::invalidate_current_thread_spans();
-            let failed = analysis.findings.iter().any(|f| f.rule == "parse-error");
-            let outcome = Outcome {
-                failed: usize::from(failed),
-                findings: analysis.findings.len(),
-            };
-            let file = CheckedFile {
-                path: s.path.clone(),
-                canonical: s.path.clone(),
-                package: None,
-                findings: Vec::new(),
-                text: None,
-                facts: analysis.summary.facts,
-                target: None,
-            };
-            (outcome, file)
-        })
-        .collect();
-    let mut total = Outcome::default();
-    let mut checked = Checked::default();
-    for (outcome, file) in files {
-        total.failed += outcome.failed;
-        total.findings += outcome.findings;
-        checked.files.push(file);
-    }
-    let ws = Workspace {
-        root: PathBuf::new(),
-        packages: Vec::new(),
-    };
-    let facts = WorkspaceFacts::new(&ws, &checked, config, None);
-    total.findings += boundary::check(&facts, cargo_panicfree::rules::ALL).len();
-    total
-}
-
-struct Measurement {
-    median: Duration,
-    min: Duration,
-    runs: Vec<Duration>,
-    /// Median CPU time of all threads, when the OS tells (Linux): unlike wall
-    /// time it hardly moves when other processes compete for the cores.
-    cpu: Option<Duration>,
-    outcome: Outcome,
-}
-
-/// One untimed warm-up of each mode, then `runs` timed rounds on `pool`. Each
-/// round runs every mode once, so drifting background load hits all modes alike.
-fn measure<const N: usize>(
-    pool: &rayon::ThreadPool,
-    runs: usize,
-    modes: [&(dyn Fn() -> Outcome + Sync); N],
-) -> [Measurement; N] {
-    let mut outcomes: Vec<Outcome> = modes.iter().map(|f| pool.install(f)).collect();
-    let mut times = vec![Vec::with_capacity(runs); N];
-    let mut cpu_times = vec![Vec::with_capacity(runs); N];
-    for _ in 0..runs {
-        for (i, f) in modes.iter().enumerate() {
-            let cpu_start = process_cpu_time();
-            let start = Instant::now();
-            outcomes[i] = pool.install(f);
-            times[i].push(start.elapsed());
-            if let (Some(a), Some(b)) = (cpu_start, process_cpu_time()) {
-                cpu_times[i].push(b.saturating_sub(a));
+        .expect("a rayon pool");
+    let cache_dir = target.path().join("panicfree");
+    let mut samples: [Vec<Sample>; 5] = Default::default();
+    let mut identical = true;
+    for round in 0..=options.runs {
+        let parse = measure(|| pool.install(|| parse_all(&texts)));
+        let analyze = measure(|| pool.install(|| analyze_all(&texts)));
+        let _ = std::fs::remove_dir_all(&cache_dir);
+        let (cold, cold_json) = measure_check(&request(true));
+        let (warm, warm_json) = measure_check(&request(true));
+        identical &= cold_json == warm_json;
+        std::fs::write(&edited, format!("{original}{EDIT}")).expect("edit the file");
+        let (edit, _) = measure_check(&request(true));
+        std::fs::write(&edited, &original).expect("restore the edited file");
+        if round > 0 {
+            for (all, s) in samples.iter_mut().zip([parse, analyze, cold, warm, edit]) {
+                all.push(s);
             }
         }
     }
-    let mut results =
-        times
-            .into_iter()
-            .zip(cpu_times)
-            .zip(outcomes)
-            .map(|((runs, mut cpu), outcome)| {
-                let mut sorted = runs.clone();
-                sorted.sort();
-                cpu.sort();
-                Measurement {
-                    median: sorted[sorted.len() / 2],
-                    min: sorted[0],
-                    runs,
-                    cpu: cpu.get(cpu.len() / 2).copied(),
-                    outcome,
-                }
-            });
-    std::array::from_fn(|_| results.next().expect("one result per mode"))
-}
 
-/// CPU time used so far by all threads of this process, from
-/// `/proc/self/task/*/schedstat` (nanoseconds on the CPU); `None` off Linux.
-fn process_cpu_time() -> Option<Duration> {
-    let mut total = 0u64;
-    for task in std::fs::read_dir("/proc/self/task").ok()?.flatten() {
-        let stat = std::fs::read_to_string(task.path().join("schedstat")).ok()?;
-        total += stat.split_whitespace().next()?.parse::<u64>().ok()?;
+    println!();
+    println!(
+        "{:<6} {:>9} {:>9} {:>9} {:>8} {:>10}",
+        "mode", "median", "min", "CPU", "MB/s", "peak RSS"
+    );
+    let medians: Vec<Sample> = samples.iter().map(|s| median(s)).collect();
+    for ((name, all), m) in ["parse", "analyze", "cold", "warm", "edit"]
+        .iter()
+        .zip(&samples)
+        .zip(&medians)
+    {
+        let min = all.iter().map(|s| s.wall).min().unwrap_or_default();
+        println!(
+            "{:<6} {:>8.3}s {:>8.3}s {:>8.3}s {:>8.1} {:>7.0} MB",
+            name,
+            m.wall.as_secs_f64(),
+            min.as_secs_f64(),
+            m.cpu.as_secs_f64(),
+            bytes as f64 / 1e6 / m.wall.as_secs_f64(),
+            m.peak_mb,
+        );
     }
-    Some(Duration::from_nanos(total))
+    let [parse, analyze, cold, warm, edit] =
+        [0, 1, 2, 3, 4].map(|i| medians.get(i).copied().unwrap_or_default());
+    let ratio = |a: Sample, b: Sample| a.wall.as_secs_f64() / b.wall.as_secs_f64();
+    let cpu_ratio = |a: Sample, b: Sample| a.cpu.as_secs_f64() / b.cpu.as_secs_f64();
+    println!();
+    println!(
+        "cold/parse = {:.2} wall, {:.2} CPU (target <= 1.25)",
+        ratio(cold, parse),
+        cpu_ratio(cold, parse)
+    );
+    println!(
+        "analyze/parse = {:.2} wall, {:.2} CPU (the per-file analysis alone)",
+        ratio(analyze, parse),
+        cpu_ratio(analyze, parse)
+    );
+    println!("warm/cold  = {:.3} (target <= 0.15)", ratio(warm, cold));
+    println!("edit/cold  = {:.3} (target <= 0.20)", ratio(edit, cold));
+    println!(
+        "warm and cold JSON reports byte-identical: {}",
+        if identical { "yes" } else { "NO" }
+    );
+
+    small_crate(&options.small, options.runs.max(10));
 }
 
-fn mb(bytes: usize) -> f64 {
-    bytes as f64 / 1_000_000.0
+/// Warm runs of the release binary on a small crate, process start included.
+fn small_crate(dir: &Path, runs: usize) {
+    let bin = env!("CARGO_BIN_EXE_cargo-panicfree");
+    let target = tempfile::tempdir().expect("a temporary target directory");
+    let run = || {
+        let start = Instant::now();
+        let out = Command::new(bin)
+            .arg("panicfree")
+            .arg("--manifest-path")
+            .arg(dir.join("Cargo.toml"))
+            .arg("--target-dir")
+            .arg(target.path())
+            .arg("--format")
+            .arg("json")
+            .output()
+            .expect("the binary runs");
+        (start.elapsed(), out)
+    };
+    let (_, first) = run();
+    let files = serde_json::from_slice::<serde_json::Value>(&first.stdout)
+        .ok()
+        .and_then(|v| v["summary"]["files"].as_u64())
+        .unwrap_or(0);
+    let mut times: Vec<Duration> = (0..runs).map(|_| run().0).collect();
+    times.sort();
+    println!();
+    println!(
+        "small crate {} ({files} files): warm run of the binary, process start included: median {:.1} ms, min {:.1} ms over {runs} runs (target <= 15 ms)",
+        dir.display(),
+        ms(times.get(runs / 2).copied().unwrap_or_default()),
+        ms(times.first().copied().unwrap_or_default()),
+    );
 }
 
-fn fmt_runs(runs: &[Duration]) -> String {
-    runs.iter()
-        .map(|d| format!("{:.3}", d.as_secs_f64()))
-        .collect::<Vec<_>>()
-        .join(" ")
+fn ms(d: Duration) -> f64 {
+    d.as_secs_f64() * 1e3
+}
+
+fn parse_all(texts: &[String]) -> usize {
+    texts
+        .par_iter()
+        .map(|t| {
+            let failed = syn::parse_file(t).is_err();
+            proc_macro2::extra::invalidate_current_thread_spans();
+            usize::from(failed)
+        })
+        .sum()
+}
+
+fn analyze_all(texts: &[String]) -> usize {
+    let markers = ["PANIC:".to_owned()];
+    texts
+        .par_iter()
+        .map(|t| {
+            let input = FileInput {
+                module_path: "bench",
+                in_test: false,
+                include_tests: false,
+                library: None,
+                markers: &markers,
+            };
+            analyze(t, &input).sites.len()
+        })
+        .sum()
+}
+
+fn measure_check(request: &Request) -> (Sample, String) {
+    let mut json = String::new();
+    let sample = measure(|| {
+        let report = check_workspace(request).expect("the workspace can be checked");
+        json = output::json::render(&report);
+    });
+    (sample, json)
+}
+
+/// Wall time, CPU time and peak resident memory of `f`.
+fn measure<T>(f: impl FnOnce() -> T) -> Sample {
+    // Resets the peak RSS the kernel keeps for this process (Linux).
+    let _ = std::fs::write("/proc/self/clear_refs", "5");
+    let cpu = cpu_time();
+    let start = Instant::now();
+    std::hint::black_box(f());
+    Sample {
+        wall: start.elapsed(),
+        cpu: cpu_time().saturating_sub(cpu),
+        peak_mb: peak_rss_mb(),
+    }
+}
+
+/// User and system time of this process, from `/proc/self/stat` (clock ticks of 10 ms).
+fn cpu_time() -> Duration {
+    let stat = std::fs::read_to_string("/proc/self/stat").unwrap_or_default();
+    let after_name = stat.rsplit(')').next().unwrap_or("");
+    let fields: Vec<u64> = after_name
+        .split_whitespace()
+        .skip(11)
+        .take(2)
+        .filter_map(|f| f.parse().ok())
+        .collect();
+    Duration::from_millis(fields.iter().sum::<u64>() * 10)
+}
+
+fn peak_rss_mb() -> f64 {
+    let status = std::fs::read_to_string("/proc/self/status").unwrap_or_default();
+    status
+        .lines()
+        .find_map(|l| l.strip_prefix("VmHWM:"))
+        .and_then(|v| v.trim().trim_end_matches("kB").trim().parse::<f64>().ok())
+        .map_or(0.0, |kb| kb / 1024.0)
+}
+
+fn median(samples: &[Sample]) -> Sample {
+    let mut sorted = samples.to_vec();
+    sorted.sort_by_key(|s| s.wall);
+    sorted.get(sorted.len() / 2).copied().unwrap_or_default()
+}
+
+/// The file of median size, as a typical edit.
+fn median_sized(paths: &[PathBuf]) -> Option<PathBuf> {
+    let mut sized: Vec<(u64, &PathBuf)> = paths
+        .iter()
+        .filter_map(|p| Some((std::fs::metadata(p).ok()?.len(), p)))
+        .collect();
+    sized.sort();
+    sized.get(sized.len() / 2).map(|(_, p)| (*p).clone())
+}
+
+fn parse_args() -> Option<Options> {
+    let mut args = std::env::args().skip(1).filter(|a| a != "--bench");
+    let mut dir = None;
+    let mut runs = 3;
+    let mut small = Path::new(env!("CARGO_MANIFEST_DIR")).join("example-service");
+    while let Some(arg) = args.next() {
+        match arg.as_str() {
+            "--runs" => runs = args.next()?.parse().ok()?,
+            "--small" => small = PathBuf::from(args.next()?),
+            _ => dir = Some(PathBuf::from(arg)),
+        }
+    }
+    Some(Options {
+        dir: dir?,
+        runs,
+        small,
+    })
 }

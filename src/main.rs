@@ -7,6 +7,9 @@ use std::process::ExitCode;
 use cargo_panicfree::cli::{self, Cli};
 use cargo_panicfree::engine::guard::{boundary, install_panic_hook};
 
+#[global_allocator]
+static ALLOCATOR: mimalloc::MiMalloc = mimalloc::MiMalloc;
+
 fn main() -> ExitCode {
     install_panic_hook();
     let args = match Cli::parse_args(std::env::args_os()) {

@@ -96,7 +96,8 @@ fn every_rule_folder_has_fail_and_pass_fixtures() {
             // A bug in the tool cannot be written as a fixture.
             continue;
         }
-        if rule.kind() == RuleKind::Workspace && layered_annotations().contains(rule.id().as_str()) {
+        if rule.kind() == RuleKind::Workspace && layered_annotations().contains(rule.id().as_str())
+        {
             // Workspace rules are exercised by fixtures/layered and fixtures/layered-clean.
             continue;
         }

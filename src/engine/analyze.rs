@@ -14,9 +14,7 @@ use syn::visit::{self, Visit};
 use syn::{Attribute, Expr, ImplItem, Item, Lit, Meta, Stmt, Token, TraitItem};
 
 use crate::api::facts::{Facts, RawPath, RefKind};
-use crate::api::{
-    span, MacroCall, Pos, Rule, RuleId, RuleKind, Site, SiteContext, SiteSink, Span,
-};
+use crate::api::{span, MacroCall, Pos, Rule, RuleId, RuleKind, Site, SiteContext, SiteSink, Span};
 use crate::engine::facts::{
     derives_deserialize, item_name, may_be_evidence, raw_path, runtime_evidence, use_leaves,
     use_tree_start, FactsBuilder, LeafName, TypePaths,
@@ -66,7 +64,12 @@ pub struct FileResult {
 
 impl FileResult {
     /// A file that yields one `parse-error` site and nothing else.
-    pub fn parse_error(module: &str, span: Span, message: String, help: Option<&str>) -> FileResult {
+    pub fn parse_error(
+        module: &str,
+        span: Span,
+        message: String,
+        help: Option<&str>,
+    ) -> FileResult {
         FileResult {
             sites: vec![tool_site(RuleId::ParseError, module, span, message, help)],
             ..FileResult::default()
@@ -89,7 +92,13 @@ impl FileResult {
 }
 
 /// A site the engine itself reports about a file.
-pub fn tool_site(rule: RuleId, module: &str, span: Span, message: String, help: Option<&str>) -> Site {
+pub fn tool_site(
+    rule: RuleId,
+    module: &str,
+    span: Span,
+    message: String,
+    help: Option<&str>,
+) -> Site {
     Site {
         rule,
         span,
@@ -135,7 +144,11 @@ impl Drop for ForgetSpans {
 
 /// Analyzes one file. `text` is the file's text without a byte-order mark.
 pub fn analyze(text: &str, input: &FileInput<'_>) -> FileResult {
-    let scan = source::scan(text);
+    let scan = if needs_scan(text, input.markers) {
+        source::scan(text)
+    } else {
+        source::Scan::default()
+    };
     if scan.max_depth > MAX_DEPTH || scan.max_chain > MAX_CHAIN {
         let levels = scan.max_depth.max(scan.max_chain);
         return FileResult::parse_error(
@@ -190,6 +203,25 @@ pub fn analyze(text: &str, input: &FileInput<'_>) -> FileResult {
     let in_skipped = |line: u32| skipped.iter().any(|&(a, b)| a <= line && line <= b);
     result.justifications = justifications.into_comments(in_skipped);
     result
+}
+
+/// Whether the file needs the lexer: it may hold a justification comment, or it
+/// may nest deeper than the limits (a byte count bounds both measures from above).
+/// Most files need neither, and the lexer is a few percent of a cold run.
+fn needs_scan(text: &str, markers: &[String]) -> bool {
+    if markers.iter().any(|m| text.contains(m.as_str())) {
+        return true;
+    }
+    let (mut open, mut operators) = (0usize, 0usize);
+    for b in text.bytes() {
+        match b {
+            b'(' | b'[' | b'{' => open += 1,
+            b')' | b']' | b'}' | b';' | b',' | b'_' => {}
+            b if b.is_ascii_alphanumeric() || b.is_ascii_whitespace() => {}
+            _ => operators += 1,
+        }
+    }
+    open > MAX_DEPTH as usize || operators > MAX_CHAIN as usize
 }
 
 /// The site rules, in registry order.
@@ -248,8 +280,13 @@ impl Checker<'_> {
         {
             self.facts.runtime.uses_library = true;
         }
-        // Most paths matter to neither: decide before allocating anything.
-        let reference = path.leading_colon.is_some() || path.segments.len() > 1;
+        // Most paths matter to neither: decide before allocating anything. Paths into
+        // the standard library are never layer or crate violations.
+        let reference = (path.leading_colon.is_some() || path.segments.len() > 1)
+            && !path
+                .segments
+                .first()
+                .is_some_and(|s| s.ident == "std" || s.ident == "core" || s.ident == "alloc");
         if !reference && !may_be_evidence(path) {
             return;
         }

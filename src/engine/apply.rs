@@ -47,19 +47,21 @@ pub fn apply(
     }
     if let Some(severity) = config.severity(RuleId::UnusedJustification) {
         let layer = layer(config, module);
-        findings.extend(usage.unused(&result.justifications).map(|(j, message, help)| {
-            Finding {
-                rule: RuleId::UnusedJustification,
-                severity,
-                message,
-                help: Some(help.to_owned()),
-                file,
-                span: j.span,
-                layer: layer.clone(),
-                item: None,
-                justification: None,
-            }
-        }));
+        findings.extend(
+            usage
+                .unused(&result.justifications)
+                .map(|(j, message, help)| Finding {
+                    rule: RuleId::UnusedJustification,
+                    severity,
+                    message,
+                    help: Some(help.to_owned()),
+                    file,
+                    span: j.span,
+                    layer: layer.clone(),
+                    item: None,
+                    justification: None,
+                }),
+        );
     }
     findings
 }

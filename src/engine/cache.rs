@@ -71,7 +71,8 @@ impl Store {
             why,
         };
         let bytes = encode(value).map_err(fail)?;
-        let mut tmp = tempfile::NamedTempFile::new_in(&self.dir).map_err(|e| fail(e.to_string()))?;
+        let mut tmp =
+            tempfile::NamedTempFile::new_in(&self.dir).map_err(|e| fail(e.to_string()))?;
         tmp.write_all(&bytes).map_err(|e| fail(e.to_string()))?;
         tmp.persist(self.dir.join(name))
             .map_err(|e| fail(e.error.to_string()))?;
@@ -88,7 +89,8 @@ fn header() -> Vec<u8> {
     out
 }
 
-fn encode<T: Serialize>(value: &T) -> Result<Vec<u8>, String> {
+/// The bytes of a cache file holding `value`: header, checksum, payload.
+pub fn encode<T: Serialize>(value: &T) -> Result<Vec<u8>, String> {
     let payload = bitcode::serialize(value).map_err(|e| e.to_string())?;
     let mut out = header();
     out.extend_from_slice(&hash_bytes(&payload).to_le_bytes());
@@ -96,7 +98,8 @@ fn encode<T: Serialize>(value: &T) -> Result<Vec<u8>, String> {
     Ok(out)
 }
 
-fn decode<T: DeserializeOwned>(bytes: &[u8]) -> Option<T> {
+/// The value of a cache file's bytes, when they are whole and of this version.
+pub fn decode<T: DeserializeOwned>(bytes: &[u8]) -> Option<T> {
     let rest = bytes.strip_prefix(header().as_slice())?;
     let (checksum, payload) = rest.split_first_chunk::<16>()?;
     if u128::from_le_bytes(*checksum) != hash_bytes(payload) {
@@ -112,7 +115,11 @@ pub fn file_key(text: &str, input: &FileInput<'_>) -> u128 {
         TOOL_VERSION.as_bytes(),
         input.module_path.as_bytes(),
         input.library.unwrap_or("").as_bytes(),
-        &[u8::from(input.in_test), u8::from(input.include_tests), u8::from(input.library.is_some())],
+        &[
+            u8::from(input.in_test),
+            u8::from(input.include_tests),
+            u8::from(input.library.is_some()),
+        ],
     ] {
         hasher.update(&(part.len() as u64).to_le_bytes());
         hasher.update(part);
@@ -126,18 +133,25 @@ pub fn file_key(text: &str, input: &FileInput<'_>) -> u128 {
     hasher.digest128()
 }
 
+/// One file's entry: its path, its key, and its result's bytes, which are decoded
+/// only when the key matches, on the thread that needs the result.
 #[derive(Serialize, Deserialize)]
 struct Entry {
     path: PathBuf,
     key: u128,
-    result: FileResult,
+    result: Vec<u8>,
 }
 
 #[derive(Serialize)]
 struct EntryRef<'a> {
     path: &'a Path,
     key: u128,
-    result: &'a FileResult,
+    result: &'a [u8],
+}
+
+/// A result as its cache entry stores it.
+pub fn result_bytes(result: &FileResult) -> Option<Vec<u8>> {
+    bitcode::serialize(result).ok()
 }
 
 /// The per-file results of the last run, one entry per file path, and what this
@@ -145,7 +159,7 @@ struct EntryRef<'a> {
 /// run used and whatever it did not visit whose file still exists.
 pub struct FileCache {
     store: Option<Store>,
-    old: Mutex<HashMap<PathBuf, (u128, FileResult)>>,
+    old: Mutex<HashMap<PathBuf, (u128, Vec<u8>)>>,
     changed: Mutex<bool>,
 }
 
@@ -157,6 +171,10 @@ impl FileCache {
             old: Mutex::new(HashMap::new()),
             changed: Mutex::new(false),
         }
+    }
+
+    pub fn is_enabled(&self) -> bool {
+        self.store.is_some()
     }
 
     /// Opens the cache under `target_dir`; an unusable directory is an error the
@@ -175,35 +193,43 @@ impl FileCache {
         })
     }
 
-    /// The cached result of `path` when its key matches; a miss marks the cache
-    /// as needing a write.
-    pub fn take(&self, path: &Path, key: u128) -> Option<FileResult> {
+    /// The cached result of `path` and its bytes, when its key matches; a miss
+    /// marks the cache as needing a write.
+    pub fn take(&self, path: &Path, key: u128) -> Option<(FileResult, Vec<u8>)> {
         self.store.as_ref()?;
-        let hit = {
-            let mut old = self.old.lock().unwrap_or_else(PoisonError::into_inner);
-            match old.remove(path) {
-                Some((k, result)) if k == key => Some(result),
-                _ => None,
-            }
-        };
+        let entry = self
+            .old
+            .lock()
+            .unwrap_or_else(PoisonError::into_inner)
+            .remove(path);
+        let hit = entry.filter(|(k, _)| *k == key).and_then(|(_, bytes)| {
+            let result = bitcode::deserialize(&bytes).ok()?;
+            Some((result, bytes))
+        });
         if hit.is_none() {
             *self.changed.lock().unwrap_or_else(PoisonError::into_inner) = true;
         }
         hit
     }
 
-    /// Writes the cache when anything changed: this run's results, and the entries
-    /// it did not visit whose files still exist.
+    /// Writes the cache when anything changed: this run's results (as bytes), and
+    /// the entries it did not visit whose files still exist.
     pub fn save<'a>(
         self,
-        used: impl Iterator<Item = (&'a Path, u128, &'a FileResult)>,
+        used: impl Iterator<Item = (&'a Path, u128, &'a [u8])>,
     ) -> Result<(), CacheError> {
         let Some(store) = self.store else {
             return Ok(());
         };
-        let mut changed = self.changed.into_inner().unwrap_or_else(PoisonError::into_inner);
-        let old = self.old.into_inner().unwrap_or_else(PoisonError::into_inner);
-        let kept: Vec<(&PathBuf, &(u128, FileResult))> = old
+        let mut changed = self
+            .changed
+            .into_inner()
+            .unwrap_or_else(PoisonError::into_inner);
+        let old = self
+            .old
+            .into_inner()
+            .unwrap_or_else(PoisonError::into_inner);
+        let kept: Vec<(&PathBuf, &(u128, Vec<u8>))> = old
             .iter()
             .filter(|(path, _)| {
                 let exists = path.is_file();

@@ -402,7 +402,11 @@ fn validate_layers(raw: Vec<RawLayer>, path: &Path) -> Result<Vec<Layer>, Config
             role: l.role.map(Role::from),
             modules: l.modules,
             may_use: l.may_use,
-            forbid_crates: l.forbid_crates.iter().map(|c| c.replace('-', "_")).collect(),
+            forbid_crates: l
+                .forbid_crates
+                .iter()
+                .map(|c| c.replace('-', "_"))
+                .collect(),
         })
         .collect())
 }

@@ -12,7 +12,7 @@ use std::path::{Path, PathBuf};
 
 use serde::{Deserialize, Serialize};
 
-use crate::engine::cache::{self, hash_bytes, Store};
+use crate::engine::cache::{hash_bytes, Store};
 use crate::engine::model::{Package, Target, Workspace};
 
 #[derive(Debug, thiserror::Error)]
@@ -185,8 +185,21 @@ fn fingerprint(ws: &Workspace, start: &Start, cwd: &Path) -> Vec<(PathBuf, u128)
     for package in &ws.packages {
         let dir = &package.manifest_dir;
         paths.push(package.manifest_path.clone());
-        for sub in ["", "src", "src/bin", "tests", "examples", "benches"] {
-            paths.push(dir.join(sub));
+        paths.push(dir.clone());
+        paths.push(dir.join("src"));
+        // Targets are `src/bin/x.rs` and `src/bin/x/main.rs` (and so on): the
+        // folders and each of their subfolders.
+        for sub in ["src/bin", "tests", "examples", "benches"] {
+            let folder = dir.join(sub);
+            if let Ok(entries) = std::fs::read_dir(&folder) {
+                paths.extend(
+                    entries
+                        .flatten()
+                        .filter(|e| e.file_type().is_ok_and(|t| t.is_dir()))
+                        .map(|e| e.path()),
+                );
+            }
+            paths.push(folder);
         }
     }
     paths.extend(member_glob_dirs(&root_manifest, &ws.root));
@@ -312,9 +325,4 @@ fn configured_target_dir(config: &Path) -> Option<String> {
         .get("target-dir")?
         .as_str()
         .map(str::to_owned)
-}
-
-/// Keeps the cache module's own word for which directory it uses.
-pub fn cache_dir(ws: &Workspace) -> PathBuf {
-    cache::dir(&ws.target_dir)
 }

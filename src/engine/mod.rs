@@ -113,7 +113,11 @@ pub fn check_workspace(request: &Request) -> Result<Report, EngineError> {
 
     let cache = if request.use_cache {
         FileCache::open(&ws.target_dir).unwrap_or_else(|e| {
-            warnings.push(e.to_string());
+            // The model's cache may have said the same already: one line is enough.
+            let warning = e.to_string();
+            if !warnings.contains(&warning) {
+                warnings.push(warning);
+            }
             FileCache::disabled()
         })
     } else {
@@ -173,11 +177,10 @@ pub fn check_workspace(request: &Request) -> Result<Report, EngineError> {
     });
     findings.extend(on_workspace);
 
-    if let Err(e) = cache.save(
-        walked
-            .iter()
-            .filter_map(|w| Some((w.canonical.as_path(), w.key?, &w.result))),
-    ) {
+    if let Err(e) = cache.save(walked.iter().filter_map(|w| {
+        let (key, bytes) = w.cached.as_ref()?;
+        Some((w.canonical.as_path(), *key, bytes.as_slice()))
+    })) {
         warnings.push(e.to_string());
     }
 
@@ -229,7 +232,11 @@ fn select(ws: &Workspace, names: &[String]) -> Result<Vec<usize>, EngineError> {
 
 /// The file table of the walked files (in walk order, so `FileId(i)` is
 /// `walked[i]`) and their findings under `config`.
-fn file_findings(ws: &Workspace, walked: &[Walked], config: &config::Config) -> (Vec<File>, Vec<Finding>) {
+fn file_findings(
+    ws: &Workspace,
+    walked: &[Walked],
+    config: &config::Config,
+) -> (Vec<File>, Vec<Finding>) {
     let mut files = Vec::with_capacity(walked.len() + 1);
     let mut findings = Vec::new();
     for (i, w) in walked.iter().enumerate() {

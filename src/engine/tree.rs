@@ -47,9 +47,10 @@ pub struct Walked {
     /// The text, when it could be read as UTF-8.
     pub text: Option<Arc<str>>,
     pub result: FileResult,
-    /// The cache key of `result`; `None` when it must not be cached (the file could
-    /// not be read, or the tool failed on it).
-    pub key: Option<u128>,
+    /// The cache key of `result` and its bytes for the cache; `None` when it must
+    /// not be cached (the file could not be read, the tool failed on it, or there
+    /// is no cache).
+    pub cached: Option<(u128, Vec<u8>)>,
     /// Sites the walk itself found: `mod` declarations whose file is missing.
     pub missing: Vec<Site>,
 }
@@ -185,7 +186,7 @@ fn process<'s>(scope: &rayon::Scope<'s>, job: Job, shared: &'s Shared<'s>, follo
         return;
     }
     let walk = shared.walk;
-    let (text, result, key) = analyze_file(&job, &canonical, walk);
+    let (text, result, cached) = analyze_file(&job, &canonical, walk);
     let mut missing = Vec::new();
     if follow {
         for decl in &result.mods {
@@ -210,18 +211,16 @@ fn process<'s>(scope: &rayon::Scope<'s>, job: Job, shared: &'s Shared<'s>, follo
             module: job.module,
             text,
             result,
-            key,
+            cached,
             missing,
         });
 }
 
+type Analyzed = (Option<Arc<str>>, FileResult, Option<(u128, Vec<u8>)>);
+
 /// Reads a file and analyzes it (or takes its result from the cache), behind the
-/// panic boundary.
-fn analyze_file(
-    job: &Job,
-    canonical: &Path,
-    walk: &Walk<'_>,
-) -> (Option<Arc<str>>, FileResult, Option<u128>) {
+/// panic boundary. Fresh results are encoded for the cache here, in parallel.
+fn analyze_file(job: &Job, canonical: &Path, walk: &Walk<'_>) -> Analyzed {
     let bytes = match std::fs::read(&job.path) {
         Ok(bytes) => bytes,
         Err(e) => {
@@ -256,11 +255,19 @@ fn analyze_file(
         markers: walk.markers,
     };
     let key = cache::file_key(&text, &input);
-    if let Some(result) = walk.cache.take(canonical, key) {
-        return (Some(text), result, Some(key));
+    if let Some((result, bytes)) = walk.cache.take(canonical, key) {
+        return (Some(text), result, Some((key, bytes)));
     }
     match guard::boundary(|| analyze(&text, &input)) {
-        Ok(result) => (Some(text), result, Some(key)),
+        Ok(result) => {
+            let cached = walk
+                .cache
+                .is_enabled()
+                .then(|| cache::result_bytes(&result))
+                .flatten()
+                .map(|bytes| (key, bytes));
+            (Some(text), result, cached)
+        }
         Err(message) => (
             Some(text),
             FileResult::internal_error(&job.module, &message),

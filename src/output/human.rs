@@ -84,10 +84,7 @@ impl std::error::Error for Diag<'_> {}
 
 impl Diagnostic for Diag<'_> {
     fn code<'a>(&'a self) -> Option<Box<dyn fmt::Display + 'a>> {
-        Some(Box::new(format!(
-            "panicfree::{}",
-            self.finding.rule
-        )))
+        Some(Box::new(format!("panicfree::{}", self.finding.rule)))
     }
 
     fn severity(&self) -> Option<miette::Severity> {

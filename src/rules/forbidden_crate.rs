@@ -55,7 +55,13 @@ impl Rule for ForbiddenCrate {
     }
 }
 
-fn site(file: FileId, layer: &Layer, r: &Reference, target: &[String], krate: &str) -> WorkspaceSite {
+fn site(
+    file: FileId,
+    layer: &Layer,
+    r: &Reference,
+    target: &[String],
+    krate: &str,
+) -> WorkspaceSite {
     let full = target.join("::");
     let first = target.first().map(String::as_str).unwrap_or_default();
     let renamed = if first != krate {

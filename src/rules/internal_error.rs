@@ -4,7 +4,6 @@ use crate::api::{Level, Rule, RuleId, RuleKind};
 
 pub struct InternalError;
 
-
 impl Rule for InternalError {
     fn id(&self) -> RuleId {
         RuleId::InternalError

@@ -4,7 +4,6 @@ use crate::api::{Level, Rule, RuleId, RuleKind};
 
 pub struct ParseError;
 
-
 impl Rule for ParseError {
     fn id(&self) -> RuleId {
         RuleId::ParseError

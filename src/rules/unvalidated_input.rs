@@ -51,19 +51,19 @@ impl Rule for UnvalidatedInput {
                         continue;
                     }
                     out.push(WorkspaceSite {
-                            rule: RuleId::UnvalidatedInput,
-                            file: file.file,
-                            span: param.span,
-                            message: format!(
-                                "public {} function `{}` takes `{}`, a raw `Deserialize` input type",
-                                layer.name, func.name, param.written
-                            ),
-                            help: Some(format!(
-                                "validate `{}` in the input layer and take the validated type instead",
-                                param.written
-                            )),
-                            layer: Some(layer.name.clone()),
-                        });
+                        rule: RuleId::UnvalidatedInput,
+                        file: file.file,
+                        span: param.span,
+                        message: format!(
+                            "public {} function `{}` takes `{}`, a raw `Deserialize` input type",
+                            layer.name, func.name, param.written
+                        ),
+                        help: Some(format!(
+                            "validate `{}` in the input layer and take the validated type instead",
+                            param.written
+                        )),
+                        layer: Some(layer.name.clone()),
+                    });
                 }
             }
         }
