@@ -158,7 +158,54 @@ fn main() {
         if identical { "yes" } else { "NO" }
     );
 
+    binary_peaks(&options.dir);
     small_crate(&options.small, options.runs.max(10));
+}
+
+/// Peak memory of one cold and one warm run of the release binary on the workspace.
+fn binary_peaks(dir: &Path) {
+    let target = tempfile::tempdir().expect("a temporary target directory");
+    #[allow(clippy::zombie_processes, reason = "wait4 below reaps the child")]
+    let run = || {
+        let child = Command::new(env!("CARGO_BIN_EXE_cargo-panicfree"))
+            .arg("panicfree")
+            .arg("--manifest-path")
+            .arg(dir.join("Cargo.toml"))
+            .arg("--target-dir")
+            .arg(target.path())
+            .args(["--format", "json", "--output", "/dev/null"])
+            .stderr(std::process::Stdio::null())
+            .spawn()
+            .expect("the binary runs");
+        let start = Instant::now();
+        let peak = wait_peak_mb(child.id());
+        (start.elapsed(), peak)
+    };
+    let (cold, cold_mb) = run();
+    let (warm, warm_mb) = run();
+    println!();
+    println!(
+        "the binary on {}: cold {:.2} s, peak RSS {:.0} MB; warm {:.2} s, peak RSS {:.0} MB",
+        dir.display(),
+        cold.as_secs_f64(),
+        cold_mb,
+        warm.as_secs_f64(),
+        warm_mb
+    );
+}
+
+/// Waits for a child and returns its peak resident memory.
+fn wait_peak_mb(pid: u32) -> f64 {
+    let mut status = 0;
+    // SAFETY: `usage` is a plain C struct that wait4 fills in; `pid` is our own child.
+    let mut usage: libc::rusage = unsafe { std::mem::zeroed() };
+    let pid = i32::try_from(pid).unwrap_or(-1);
+    // SAFETY: valid pointers to locals, as wait4(2) requires.
+    let waited = unsafe { libc::wait4(pid, &mut status, 0, &mut usage) };
+    if waited != pid {
+        return 0.0;
+    }
+    usage.ru_maxrss as f64 / 1024.0
 }
 
 /// Warm runs of the release binary on a small crate, process start included.

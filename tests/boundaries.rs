@@ -161,3 +161,70 @@ fn a_binary_is_judged_with_the_library_it_calls() {
         )]
     );
 }
+
+/// A package whose `business` layer takes a raw `Deserialize` type in a public
+/// function, with the layers' configuration given.
+fn raw_input_package(layers: &str) -> tempfile::TempDir {
+    common::package(&[
+        (
+            "src/lib.rs",
+            "pub mod input;\npub mod business;\npub mod core;\n",
+        ),
+        (
+            "src/input.rs",
+            "#[derive(serde::Deserialize)]\npub struct SignUp { pub email: String }\n",
+        ),
+        (
+            "src/business.rs",
+            "pub fn register(form: crate::input::SignUp) -> String { form.email }\n",
+        ),
+        (
+            "src/core.rs",
+            "pub fn register(form: crate::input::SignUp) -> String { form.email }\n",
+        ),
+        ("panicfree.toml", layers),
+    ])
+}
+
+#[test]
+fn unvalidated_input_follows_the_layer_role_and_falls_back_to_the_name() {
+    // `role = "core"` turns the rule on for a layer of any name...
+    let dir = raw_input_package(
+        "[[layer]]\nname = \"business\"\nrole = \"core\"\nmodules = [\"demo::business\"]\nmay_use = [\"input\"]\n\n[[layer]]\nname = \"input\"\nrole = \"input\"\nmodules = [\"demo::input\"]\n",
+    );
+    let report = json(&common::run_in(dir.path(), &["--format", "json"]));
+    let found: Vec<(String, String)> = report["findings"]
+        .as_array()
+        .expect("findings")
+        .iter()
+        .map(|f| {
+            (
+                f["rule"].as_str().unwrap_or("").to_owned(),
+                f["path"].as_str().unwrap_or("").to_owned(),
+            )
+        })
+        .collect();
+    assert_eq!(
+        found,
+        vec![("unvalidated-input".to_owned(), "src/business.rs".to_owned())]
+    );
+
+    // ...another role turns it off even for a layer named `core`, and a layer named
+    // `core` without a role keeps the rule.
+    let dir = raw_input_package(
+        "[[layer]]\nname = \"core\"\nrole = \"infra\"\nmodules = [\"demo::business\"]\n\n[[layer]]\nname = \"domain\"\nmodules = [\"demo::core\"]\n",
+    );
+    let report = json(&common::run_in(dir.path(), &["--format", "json"]));
+    let rules: Vec<(&str, &str)> = report["findings"]
+        .as_array()
+        .expect("findings")
+        .iter()
+        .map(|f| {
+            (
+                f["rule"].as_str().unwrap_or(""),
+                f["path"].as_str().unwrap_or(""),
+            )
+        })
+        .collect();
+    assert_eq!(rules, vec![("unvalidated-input", "src/core.rs")]);
+}

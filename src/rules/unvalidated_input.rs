@@ -2,11 +2,21 @@
 
 use std::collections::HashSet;
 
+use crate::api::layers::{Layer, Role};
 use crate::api::view::WorkspaceView;
 use crate::api::{Level, Rule, RuleId, RuleKind, WorkspaceSink, WorkspaceSite};
 
-/// The layers whose public functions must take validated types.
-pub const CORE_LAYERS: &[&str] = &["core", "domain"];
+/// Layer names that mean the core when a layer gives no `role`.
+const CORE_NAMES: &[&str] = &["core", "domain"];
+
+/// A layer whose public functions must take validated types: `role = "core"`, or,
+/// without a role, a layer named `core` or `domain`.
+fn is_core(layer: &Layer) -> bool {
+    match layer.role {
+        Some(role) => role == Role::Core,
+        None => CORE_NAMES.contains(&layer.name.as_str()),
+    }
+}
 
 pub struct UnvalidatedInput;
 
@@ -42,7 +52,7 @@ impl Rule for UnvalidatedInput {
                 let Some(layer) = wf.layers.layer_of(&func.module) else {
                     continue;
                 };
-                if !CORE_LAYERS.contains(&layer.name.as_str()) {
+                if !is_core(layer) {
                     continue;
                 }
                 for param in &func.params {
