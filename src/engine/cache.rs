@@ -22,7 +22,7 @@ use crate::engine::analyze::{FileInput, FileResult};
 
 const MAGIC: &[u8; 8] = b"PNCFREE\0";
 /// Bumped whenever the layout of anything cached changes.
-const FORMAT: u32 = 1;
+const FORMAT: u32 = 2;
 const TOOL_VERSION: &str = env!("CARGO_PKG_VERSION");
 const FILES: &str = "files.bin";
 
@@ -91,7 +91,7 @@ fn header() -> Vec<u8> {
 
 /// The bytes of a cache file holding `value`: header, checksum, payload.
 pub fn encode<T: Serialize>(value: &T) -> Result<Vec<u8>, String> {
-    let payload = bitcode::serialize(value).map_err(|e| e.to_string())?;
+    let payload = postcard::to_stdvec(value).map_err(|e| e.to_string())?;
     let mut out = header();
     out.extend_from_slice(&hash_bytes(&payload).to_le_bytes());
     out.extend_from_slice(&payload);
@@ -105,7 +105,7 @@ pub fn decode<T: DeserializeOwned>(bytes: &[u8]) -> Option<T> {
     if u128::from_le_bytes(*checksum) != hash_bytes(payload) {
         return None;
     }
-    bitcode::deserialize(payload).ok()
+    postcard::from_bytes(payload).ok()
 }
 
 /// The cache key of a file's analysis: its text and every input of [`FileInput`].
@@ -151,7 +151,7 @@ struct EntryRef<'a> {
 
 /// A result as its cache entry stores it.
 pub fn result_bytes(result: &FileResult) -> Option<Vec<u8>> {
-    bitcode::serialize(result).ok()
+    postcard::to_stdvec(result).ok()
 }
 
 /// The per-file results of the last run, one entry per file path, and what this
@@ -203,7 +203,7 @@ impl FileCache {
             .unwrap_or_else(PoisonError::into_inner)
             .remove(path);
         let hit = entry.filter(|(k, _)| *k == key).and_then(|(_, bytes)| {
-            let result = bitcode::deserialize(&bytes).ok()?;
+            let result = postcard::from_bytes(&bytes).ok()?;
             Some((result, bytes))
         });
         if hit.is_none() {
