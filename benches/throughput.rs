@@ -266,6 +266,7 @@ fn analyze_all(texts: &[String]) -> usize {
                 module_path: "bench",
                 in_test: false,
                 include_tests: false,
+                include_debug: false,
                 library: None,
                 markers: &markers,
             };

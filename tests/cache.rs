@@ -20,7 +20,7 @@ use std::time::{Duration, Instant};
 
 use cargo_panicfree::api::FileId;
 use cargo_panicfree::engine::analyze::{analyze, FileInput, FileResult};
-use cargo_panicfree::engine::apply::apply;
+use cargo_panicfree::engine::apply::{apply, Around};
 use cargo_panicfree::engine::cache;
 use cargo_panicfree::engine::config::Config;
 
@@ -294,6 +294,7 @@ fn every_fixture_result_round_trips_through_the_cache_format() {
         module_path: "fixture",
         in_test: false,
         include_tests: false,
+        include_debug: false,
         library: None,
         markers: &markers,
     };
@@ -310,8 +311,8 @@ fn every_fixture_result_round_trips_through_the_cache_format() {
         let back: FileResult =
             cache::decode(&bytes).unwrap_or_else(|| panic!("{}: decodes", path.display()));
         assert_eq!(result, back, "{}: round trip", path.display());
-        let before = apply(&result, &[], FileId(0), "fixture", &config);
-        let after = apply(&back, &[], FileId(0), "fixture", &config);
+        let before = apply(&result, &Around::default(), FileId(0), "fixture", &config);
+        let after = apply(&back, &Around::default(), FileId(0), "fixture", &config);
         assert_eq!(
             before,
             after,

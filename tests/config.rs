@@ -190,3 +190,103 @@ fn layer_may_use_must_name_a_layer() {
         "{err}"
     );
 }
+
+const ATTRIBUTES: &str = "#![allow(clippy::indexing_slicing)]\n\
+    #[allow(clippy::unwrap_used)]\n\
+    pub fn f(o: Option<u8>) -> u8 { o.unwrap() }\n\
+    #[expect(clippy::expect_used, reason = \"set in new()\")]\n\
+    pub fn g(o: Option<u8>, v: &[u8]) -> u8 { o.expect(\"set\") + v[0] }\n\
+    pub mod m;\n";
+const CHILD: &str = "pub fn h(v: &[u8]) -> u8 { v[1] }\n";
+
+/// `(rule, justification, justified_by)` of every finding.
+fn justifications(out: &std::process::Output) -> Vec<(String, String, String)> {
+    json(out)["findings"]
+        .as_array()
+        .expect("findings")
+        .iter()
+        .map(|f| {
+            let text = |k: &str| f[k].as_str().unwrap_or("-").to_owned();
+            (text("rule"), text("justification"), text("justified_by"))
+        })
+        .collect()
+}
+
+#[test]
+fn clippy_attributes_justify_by_default_with_their_reason_or_as_written() {
+    let dir = package(&[("src/lib.rs", ATTRIBUTES), ("src/m.rs", CHILD)]);
+    let out = run_in(dir.path(), &["--format", "json"]);
+    assert_eq!(code(&out), 0, "{}", stderr(&out));
+    let allow = "#![allow(clippy::indexing_slicing)]";
+    assert_eq!(
+        justifications(&out),
+        [
+            (
+                "unwrap".into(),
+                "#[allow(clippy::unwrap_used)]".into(),
+                "attribute-without-reason".into()
+            ),
+            ("expect".into(), "set in new()".into(), "attribute".into()),
+            (
+                "indexing".into(),
+                allow.into(),
+                "attribute-without-reason".into()
+            ),
+            // The crate's inner attribute covers the module's file too.
+            (
+                "indexing".into(),
+                allow.into(),
+                "attribute-without-reason".into()
+            ),
+        ]
+    );
+}
+
+#[test]
+fn clippy_attributes_can_be_turned_off_or_required_to_give_a_reason() {
+    let off = package(&[
+        (
+            "panicfree.toml",
+            "[justification]\nclippy_attributes = false\n",
+        ),
+        ("src/lib.rs", ATTRIBUTES),
+        ("src/m.rs", CHILD),
+    ]);
+    let out = run_in(off.path(), &["--format", "json"]);
+    assert_eq!(code(&out), 1);
+    assert!(justifications(&out).iter().all(|(_, j, _)| j == "-"));
+
+    let reasons = package(&[
+        (
+            "panicfree.toml",
+            "[justification]\nclippy_attributes_need_reason = true\n",
+        ),
+        ("src/lib.rs", ATTRIBUTES),
+        ("src/m.rs", CHILD),
+    ]);
+    let out = run_in(reasons.path(), &["--format", "json"]);
+    assert_eq!(code(&out), 1);
+    let justified: Vec<_> = justifications(&out)
+        .into_iter()
+        .filter(|(_, j, _)| j != "-")
+        .collect();
+    assert_eq!(
+        justified,
+        [("expect".into(), "set in new()".into(), "attribute".into())]
+    );
+}
+
+#[test]
+fn debug_only_code_is_out_of_scope_unless_configured() {
+    let src = "#[cfg(debug_assertions)]\npub fn f(o: Option<u8>) -> u8 { o.unwrap() }\n";
+    let default = package(&[("src/lib.rs", src)]);
+    assert_eq!(code(&run_in(default.path(), &[])), 0);
+    let included = package(&[
+        (
+            "panicfree.toml",
+            "[scope]\ninclude_debug_assertions = true\n",
+        ),
+        ("src/lib.rs", src),
+    ]);
+    assert_eq!(code(&run_in(included.path(), &[])), 1);
+}

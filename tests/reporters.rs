@@ -29,7 +29,7 @@ fn human_report_is_pinned() {
     insta::assert_snapshot!("human", out);
     assert_eq!(
         err,
-        "panicfree: 6 blocking, 3 warnings, 2 justified; 4 files checked; 1 parse error\n"
+        "panicfree: 7 blocking, 3 warnings, 4 justified; 5 files checked; 1 parse error\n"
     );
 }
 
@@ -67,7 +67,8 @@ fn json_fields_are_all_present_and_typed() {
                 "end_column",
                 "package",
                 "layer",
-                "justification"
+                "justification",
+                "justified_by"
             ]
         );
         assert!(f["end_line"].as_u64() >= f["line"].as_u64());

@@ -9,11 +9,13 @@
 pub mod diagnostic;
 pub mod facts;
 pub mod layers;
+pub mod lint;
 pub mod rule;
 pub mod span;
 pub mod view;
 
 pub use diagnostic::{FileId, Pos, Severity, Span};
+pub use lint::{ClippyLint, Lints};
 pub use rule::{
     Level, MacroCall, Rule, RuleId, RuleKind, Site, SiteContext, SiteSink, WorkspaceSink,
     WorkspaceSite,

@@ -13,6 +13,7 @@ use serde::{Deserialize, Serialize};
 use syn::{ExprBinary, ExprCall, ExprIndex, ExprMethodCall, ExprPath, Macro};
 
 use super::diagnostic::{FileId, Severity, Span};
+use super::lint::Lints;
 use super::view::WorkspaceView;
 
 /// The stable, kebab-case rule ids of `../shared/contract.md`.
@@ -149,6 +150,11 @@ pub trait Rule: Sync {
         self.kind() == RuleKind::Site
     }
     /// One line for `rules` listings and SARIF short descriptions.
+    /// The Clippy lints whose `#[allow]`/`#[expect]` justifies this rule's sites
+    /// (a rule may choose others per site with [`SiteSink::site_with_lints`]).
+    fn clippy_lints(&self) -> Lints {
+        Lints::NONE
+    }
     fn summary(&self) -> &'static str;
     /// The full documentation, in Markdown: what, why, example, how to fix, limitations.
     fn docs(&self) -> &'static str;
@@ -191,22 +197,50 @@ pub struct Site {
     /// The justification comment that covers the site (an index the engine gives),
     /// whether or not the rule accepts one.
     pub justification: Option<u32>,
+    /// The Clippy lints whose `#[allow]`/`#[expect]` justifies the site.
+    pub lints: Lints,
+    /// The lint attributes in the file that cover the site and allow one of its
+    /// [`Site::lints`], innermost first (indices the engine gives).
+    pub attributes: Vec<u32>,
 }
 
 /// What a site rule reports into.
 pub struct SiteSink<'a> {
     rule: RuleId,
+    lints: Lints,
     cx: SiteContext<'a>,
     out: &'a mut Vec<Site>,
 }
 
 impl<'a> SiteSink<'a> {
-    pub fn new(rule: RuleId, cx: SiteContext<'a>, out: &'a mut Vec<Site>) -> SiteSink<'a> {
-        SiteSink { rule, cx, out }
+    /// A sink for the sites of `rule`, justified by `lints` unless a site says otherwise.
+    pub fn new(
+        rule: RuleId,
+        lints: Lints,
+        cx: SiteContext<'a>,
+        out: &'a mut Vec<Site>,
+    ) -> SiteSink<'a> {
+        SiteSink {
+            rule,
+            lints,
+            cx,
+            out,
+        }
     }
 
-    /// Reports a panic site.
+    /// Reports a panic site, justified by the rule's Clippy lints.
     pub fn site(&mut self, span: Span, message: impl Into<String>, help: Option<&str>) {
+        self.site_with_lints(span, message, help, self.lints);
+    }
+
+    /// Reports a panic site that these Clippy lints justify.
+    pub fn site_with_lints(
+        &mut self,
+        span: Span,
+        message: impl Into<String>,
+        help: Option<&str>,
+        lints: Lints,
+    ) {
         self.out.push(Site {
             rule: self.rule,
             span,
@@ -216,6 +250,8 @@ impl<'a> SiteSink<'a> {
             item: self.cx.item.map(str::to_owned),
             in_test: self.cx.in_test,
             justification: None,
+            lints,
+            attributes: Vec::new(),
         });
     }
 

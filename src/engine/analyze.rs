@@ -20,6 +20,7 @@ use crate::engine::facts::{
     use_tree_start, FactsBuilder, LeafName, TypePaths,
 };
 use crate::engine::justify::{Justification, Justifications};
+use crate::engine::lint_attrs::{self, LintAttr};
 use crate::engine::macros::{self, Piece};
 use crate::engine::source;
 use crate::rules;
@@ -41,6 +42,9 @@ pub struct FileInput<'a> {
     /// Test code inside the file is visited too (`--include-tests`); otherwise it
     /// is skipped, and comments in it are left alone.
     pub include_tests: bool,
+    /// Code that exists only in debug builds (`#[cfg(debug_assertions)]`,
+    /// `if cfg!(debug_assertions) { .. }`) is visited too; otherwise it is skipped.
+    pub include_debug: bool,
     /// The crate name of its package's library, if the package has one: a
     /// binary that names it calls the library.
     pub library: Option<&'a str>,
@@ -58,6 +62,8 @@ pub struct FileResult {
     pub justifications: Vec<Justification>,
     /// `mod name;` declarations whose files must be found and checked.
     pub mods: Vec<ModDecl>,
+    /// The Clippy lint attributes ([`LintAttr`]) that [`Site::attributes`] index.
+    pub lint_attrs: Vec<LintAttr>,
     /// What the whole-workspace rules need.
     pub facts: Facts,
 }
@@ -108,6 +114,8 @@ pub fn tool_site(
         item: None,
         in_test: false,
         justification: None,
+        lints: crate::api::Lints::NONE,
+        attributes: Vec::new(),
     }
 }
 
@@ -121,6 +129,9 @@ pub struct ModDecl {
     pub inline: Vec<InlineMod>,
     /// It is test code (`#[cfg(test)]`, or inside test code).
     pub is_test: bool,
+    /// The Clippy lint attributes around the declaration (its own included),
+    /// outermost first: they cover the module's file too.
+    pub attributes: Vec<LintAttr>,
     /// The `mod` item, for a finding when its file is missing.
     pub span: Span,
 }
@@ -174,6 +185,9 @@ pub fn analyze(text: &str, input: &FileInput<'_>) -> FileResult {
     };
 
     let mut checker = Checker {
+        text,
+        allowing: Vec::new(),
+        include_debug: input.include_debug,
         rules: site_rules(),
         justifications: Justifications::collect(&scan, input.markers),
         pending: Vec::new(),
@@ -190,7 +204,8 @@ pub fn analyze(text: &str, input: &FileInput<'_>) -> FileResult {
         skipped: Vec::new(),
         facts: FactsBuilder::new(input.module_path, input.library),
     };
-    checker.visit_file(&file);
+    // A file whose inner attributes make it test or debug-only code is skipped whole.
+    checker.enter(&file.attrs, None, || None, |this| this.visit_file(&file));
 
     let Checker {
         justifications,
@@ -237,6 +252,11 @@ fn site_rules() -> &'static [&'static dyn Rule] {
 }
 
 struct Checker<'a> {
+    text: &'a str,
+    /// Indices into `result.lint_attrs` of the lint attributes around the node
+    /// being visited, outermost first.
+    allowing: Vec<u32>,
+    include_debug: bool,
     rules: &'a [&'static dyn Rule],
     justifications: Justifications,
     pending: Vec<Site>,
@@ -366,44 +386,87 @@ impl Checker<'_> {
             item: self.owner.last().map(String::as_str),
         };
         for &rule in self.rules {
-            offer(rule, &mut SiteSink::new(rule.id(), cx, &mut self.pending));
+            offer(
+                rule,
+                &mut SiteSink::new(rule.id(), rule.clippy_lints(), cx, &mut self.pending),
+            );
         }
         for mut site in self.pending.drain(..) {
             site.justification = self
                 .justifications
                 .covering(site.span.start.line, &self.anchors);
+            let lint_attrs = &self.result.lint_attrs;
+            site.attributes = self
+                .allowing
+                .iter()
+                .rev()
+                .copied()
+                .filter(|&i| {
+                    lint_attrs
+                        .get(i as usize)
+                        .is_some_and(|a| a.lints.meets(site.lints))
+                })
+                .collect();
             self.result.sites.push(site);
         }
     }
 
-    /// Visits a node that starts on `anchor` and may be test code. Test code is
-    /// skipped (and remembered, so comments in it are left alone) unless tests
-    /// are in scope.
+    /// Visits a node that starts on `anchor` (`whole` is all of it, `None` for the
+    /// file) and may be test code or debug-only code, which is skipped (and
+    /// remembered, so comments in it are left alone) unless it is in scope. The
+    /// node's Clippy lint attributes cover everything inside it.
     fn enter(
         &mut self,
         attrs: &[Attribute],
         anchor: Option<TokenSpan>,
-        whole: impl FnOnce() -> TokenSpan,
+        whole: impl FnOnce() -> Option<TokenSpan>,
         visit: impl FnOnce(&mut Self),
     ) {
         let is_test = is_test_code(attrs);
-        if is_test && !self.in_test && !self.include_tests {
-            let whole = whole();
-            let (start, end) = (whole.start().line, whole.end().line);
-            self.skipped.push((
-                u32::try_from(start).unwrap_or(0),
-                u32::try_from(end).unwrap_or(u32::MAX),
-            ));
+        let skip_test = is_test && !self.in_test && !self.include_tests;
+        if skip_test || (!self.include_debug && is_debug_only(attrs)) {
+            self.skip(whole());
             return;
         }
         let was_test = self.in_test;
         self.in_test |= is_test;
         let pushed = anchor.map(|a| self.anchors.push(span::pos(a.start()).line));
+        let allowing = self.allowing.len();
+        for attr in attrs {
+            if let Some(found) = lint_attrs::parse(attr, self.text) {
+                let idx = u32::try_from(self.result.lint_attrs.len()).unwrap_or(u32::MAX);
+                self.result.lint_attrs.push(found);
+                self.allowing.push(idx);
+            }
+        }
         visit(self);
+        self.allowing.truncate(allowing);
         if pushed.is_some() {
             self.anchors.pop();
         }
         self.in_test = was_test;
+    }
+
+    /// Remembers code that is out of scope and not visited (so comments in it are
+    /// left alone): the lines of `whole`, or the whole file without it.
+    fn skip(&mut self, whole: Option<TokenSpan>) {
+        let lines = match whole {
+            Some(whole) => (
+                u32::try_from(whole.start().line).unwrap_or(0),
+                u32::try_from(whole.end().line).unwrap_or(u32::MAX),
+            ),
+            None => (0, u32::MAX),
+        };
+        self.skipped.push(lines);
+    }
+
+    /// The lint attributes around the node being visited, outermost first.
+    fn allowing_attrs(&self) -> Vec<LintAttr> {
+        self.allowing
+            .iter()
+            .filter_map(|&i| self.result.lint_attrs.get(i as usize))
+            .cloned()
+            .collect()
     }
 
     /// Visits a compile-time (or, with `false`, a run-time) context.
@@ -431,7 +494,7 @@ impl<'ast> Visit<'ast> for Checker<'_> {
         self.enter(
             item_attrs(item),
             item_anchor(item),
-            || item.span(),
+            || Some(item.span()),
             |this| {
                 if let Some(name) = item_name(item) {
                     if this.gathers_facts() && this.owner.is_empty() {
@@ -565,7 +628,7 @@ impl<'ast> Visit<'ast> for Checker<'_> {
         self.enter(
             attrs,
             anchor,
-            || item.span(),
+            || Some(item.span()),
             |this| visit::visit_impl_item(this, item),
         );
     }
@@ -581,7 +644,7 @@ impl<'ast> Visit<'ast> for Checker<'_> {
         self.enter(
             attrs,
             anchor,
-            || item.span(),
+            || Some(item.span()),
             |this| visit::visit_trait_item(this, item),
         );
     }
@@ -597,7 +660,7 @@ impl<'ast> Visit<'ast> for Checker<'_> {
         self.enter(
             attrs,
             Some(anchor),
-            || stmt.span(),
+            || Some(stmt.span()),
             |this| visit::visit_stmt(this, stmt),
         );
     }
@@ -606,7 +669,7 @@ impl<'ast> Visit<'ast> for Checker<'_> {
         self.enter(
             &arm.attrs,
             Some(span::pat_start(&arm.pat)),
-            || arm.span(),
+            || Some(arm.span()),
             |this| visit::visit_arm(this, arm),
         );
     }
@@ -615,7 +678,7 @@ impl<'ast> Visit<'ast> for Checker<'_> {
         self.enter(
             &field.attrs,
             Some(field.member.span()),
-            || field.span(),
+            || Some(field.span()),
             |this| visit::visit_field_value(this, field),
         );
     }
@@ -635,6 +698,7 @@ impl<'ast> Visit<'ast> for Checker<'_> {
                 path_attr,
                 inline: self.inline.clone(),
                 is_test: self.in_test,
+                attributes: self.allowing_attrs(),
                 span: span::between(start, end),
             });
             return;
@@ -727,6 +791,17 @@ impl<'ast> Visit<'ast> for Checker<'_> {
         }
     }
 
+    fn visit_expr_if(&mut self, expr: &'ast syn::ExprIf) {
+        if self.include_debug || !is_debug_condition(&expr.cond) {
+            return visit::visit_expr_if(self, expr);
+        }
+        // `if cfg!(debug_assertions) { .. }`: the block runs only in debug builds.
+        self.skip(Some(expr.then_branch.brace_token.span.join()));
+        if let Some((_, other)) = &expr.else_branch {
+            self.visit_expr(other);
+        }
+    }
+
     fn visit_expr_method_call(&mut self, expr: &'ast syn::ExprMethodCall) {
         if expr.method == "catch_unwind" && self.gathers_facts() {
             self.facts.runtime.catches = true;
@@ -760,7 +835,7 @@ impl<'ast> Visit<'ast> for Checker<'_> {
             .path
             .segments
             .last()
-            .map(|s| s.ident.to_string())
+            .map(|s| syn::ext::IdentExt::unraw(&s.ident).to_string())
             .unwrap_or_default();
         let call = MacroCall { mac, name: &name };
         self.dispatch(|rule, cx| rule.macro_call(&call, cx));
@@ -787,23 +862,50 @@ fn is_test_code(attrs: &[Attribute]) -> bool {
 
 /// Whether a `cfg` predicate can only hold when compiling tests.
 fn requires_test(meta: &Meta) -> bool {
+    requires(meta, "test")
+}
+
+/// `#[cfg(debug_assertions)]` (or a `cfg` that requires it): code that exists only
+/// in debug builds.
+fn is_debug_only(attrs: &[Attribute]) -> bool {
+    attrs.iter().any(|attr| {
+        attr.path().is_ident("cfg")
+            && attr
+                .parse_args::<Meta>()
+                .is_ok_and(|m| requires(&m, "debug_assertions"))
+    })
+}
+
+/// Whether a `cfg` predicate can only hold when the option `name` is set.
+fn requires(meta: &Meta, name: &str) -> bool {
     match meta {
-        Meta::Path(path) => path.is_ident("test"),
+        Meta::Path(path) => path.is_ident(name),
         Meta::List(list) => {
             let Ok(args) = list.parse_args_with(Punctuated::<Meta, Token![,]>::parse_terminated)
             else {
                 return false;
             };
             if list.path.is_ident("all") {
-                args.iter().any(requires_test)
+                args.iter().any(|m| requires(m, name))
             } else if list.path.is_ident("any") {
-                !args.is_empty() && args.iter().all(requires_test)
+                !args.is_empty() && args.iter().all(|m| requires(m, name))
             } else {
                 false
             }
         }
         Meta::NameValue(_) => false,
     }
+}
+
+/// `cfg!(debug_assertions)` (or a predicate that requires it) as a condition.
+fn is_debug_condition(cond: &Expr) -> bool {
+    let Expr::Macro(m) = cond else {
+        return false;
+    };
+    m.mac.path.is_ident("cfg")
+        && m.mac
+            .parse_body::<Meta>()
+            .is_ok_and(|meta| requires(&meta, "debug_assertions"))
 }
 
 fn path_attr(attrs: &[Attribute]) -> Option<String> {

@@ -6,29 +6,42 @@ use crate::api::{FileId, RuleId, Site};
 use crate::engine::analyze::FileResult;
 use crate::engine::config::Config;
 use crate::engine::justify::Usage;
-use crate::engine::report::Finding;
+use crate::engine::lint_attrs::LintAttr;
+use crate::engine::report::{Finding, JustifiedBy};
 
-/// The findings of `file`, whose analysis is `result` and whose module is `module`;
-/// `extra` are sites the engine found around the file (a missing module file).
+/// What the engine knows about a file from around it.
+#[derive(Clone, Copy, Debug, Default)]
+pub struct Around<'a> {
+    /// Sites the engine found around the file (a missing module file).
+    pub sites: &'a [Site],
+    /// The Clippy lint attributes of the parent files around its `mod`
+    /// declaration, outermost first.
+    pub attributes: &'a [LintAttr],
+}
+
+/// The findings of `file`, whose analysis is `result` and whose module is `module`.
 pub fn apply(
     result: &FileResult,
-    extra: &[Site],
+    around: &Around<'_>,
     file: FileId,
     module: &str,
     config: &Config,
 ) -> Vec<Finding> {
     let mut usage = Usage::new(result.justifications.len());
     let mut findings = Vec::new();
-    for site in result.sites.iter().chain(extra) {
+    for site in result.sites.iter().chain(around.sites) {
         let Some(severity) = config.severity(site.rule) else {
             continue;
         };
-        let justification = site.justification.and_then(|idx| {
+        let comment = site.justification.and_then(|idx| {
             let accepts = config.accepts_justification(site.rule);
             usage
                 .justify(&result.justifications, idx, site.rule, accepts)
-                .map(str::to_owned)
+                .map(|reason| (reason.to_owned(), JustifiedBy::Comment))
         });
+        let (justification, justified_by) = comment
+            .or_else(|| lint_attribute(site, result, around, config))
+            .unzip();
         findings.push(Finding {
             rule: site.rule,
             severity,
@@ -43,6 +56,7 @@ pub fn apply(
             },
             item: site.item.clone(),
             justification,
+            justified_by,
         });
     }
     if let Some(severity) = config.severity(RuleId::UnusedJustification) {
@@ -60,10 +74,45 @@ pub fn apply(
                     layer: layer.clone(),
                     item: None,
                     justification: None,
+                    justified_by: None,
                 }),
         );
     }
     findings
+}
+
+/// The innermost Clippy lint attribute that justifies `site` under `config`: the
+/// file's own around the site, then those around the file's `mod` declarations.
+fn lint_attribute(
+    site: &Site,
+    result: &FileResult,
+    around: &Around<'_>,
+    config: &Config,
+) -> Option<(String, JustifiedBy)> {
+    if !config.clippy_attributes {
+        return None;
+    }
+    let inside = site
+        .attributes
+        .iter()
+        .filter_map(|&i| result.lint_attrs.get(i as usize));
+    let outside = around
+        .attributes
+        .iter()
+        .rev()
+        .filter(|a| a.lints.meets(site.lints));
+    // The innermost level decides, as for Clippy: a `deny` inside an `allow` wins.
+    inside
+        .chain(outside)
+        .find(|a| !a.allows || a.reason.is_some() || !config.clippy_attributes_need_reason)
+        .filter(|a| a.allows)
+        .map(|a| {
+            let by = match a.reason {
+                Some(_) => JustifiedBy::Attribute,
+                None => JustifiedBy::AttributeWithoutReason,
+            };
+            (a.text().to_owned(), by)
+        })
 }
 
 fn layer(config: &Config, module: &str) -> Option<String> {

@@ -65,12 +65,15 @@ struct RawConfig {
 struct RawJustification {
     markers: Option<Vec<String>>,
     rules: Option<Vec<String>>,
+    clippy_attributes: Option<bool>,
+    clippy_attributes_need_reason: Option<bool>,
 }
 
 #[derive(Debug, Default, Deserialize)]
 #[serde(deny_unknown_fields)]
 struct RawScope {
     include_tests: Option<bool>,
+    include_debug_assertions: Option<bool>,
     exclude: Option<Vec<String>>,
 }
 
@@ -113,7 +116,13 @@ pub struct Config {
     levels: HashMap<RuleId, Option<Severity>>,
     justifiable: HashSet<RuleId>,
     pub markers: Vec<String>,
+    /// `#[allow(clippy::L)]`/`#[expect(clippy::L)]` justify the sites of `L`'s rule.
+    pub clippy_attributes: bool,
+    /// ... only when they give a `reason`.
+    pub clippy_attributes_need_reason: bool,
     pub include_tests: bool,
+    /// Code that exists only in debug builds is checked too.
+    pub include_debug: bool,
     exclude: GlobSet,
     pub layers: Layers,
     /// Where the configuration came from, for messages.
@@ -128,7 +137,10 @@ impl Default for Config {
             levels: HashMap::new(),
             justifiable: HashSet::new(),
             markers: vec!["PANIC:".to_owned()],
+            clippy_attributes: true,
+            clippy_attributes_need_reason: false,
             include_tests: false,
+            include_debug: false,
             exclude: GlobSet::empty(),
             layers: Layers::default(),
             source: None,
@@ -326,7 +338,13 @@ pub fn validate(raw: impl Into<RawConfigHandle>, path: &Path) -> Result<Config, 
         levels,
         justifiable,
         markers,
+        clippy_attributes: raw.justification.clippy_attributes.unwrap_or(true),
+        clippy_attributes_need_reason: raw
+            .justification
+            .clippy_attributes_need_reason
+            .unwrap_or(false),
         include_tests: raw.scope.include_tests.unwrap_or(false),
+        include_debug: raw.scope.include_debug_assertions.unwrap_or(false),
         exclude,
         layers,
         source: Some(path.to_path_buf()),

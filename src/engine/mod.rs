@@ -16,6 +16,7 @@ pub mod config;
 pub mod facts;
 pub mod guard;
 pub mod justify;
+pub mod lint_attrs;
 pub mod macros;
 pub mod metadata;
 pub mod model;
@@ -126,6 +127,7 @@ pub fn check_workspace(request: &Request) -> Result<Report, EngineError> {
     let walk = Walk {
         root: &ws.root,
         include_tests: config.include_tests,
+        include_debug: config.include_debug,
         markers: &config.markers,
         cache: &cache,
     };
@@ -241,7 +243,16 @@ fn file_findings(
     let mut findings = Vec::new();
     for (i, w) in walked.iter().enumerate() {
         let id = FileId(u32::try_from(i).unwrap_or(u32::MAX));
-        findings.extend(apply::apply(&w.result, &w.missing, id, &w.module, config));
+        findings.extend(apply::apply(
+            &w.result,
+            &apply::Around {
+                sites: &w.missing,
+                attributes: &w.inherited,
+            },
+            id,
+            &w.module,
+            config,
+        ));
         files.push(File {
             id,
             kind: FileKind::Rust {
@@ -290,9 +301,16 @@ pub fn check_text(text: &str, module: &str, config: &config::Config) -> Vec<Find
         module_path: module,
         in_test: false,
         include_tests: config.include_tests,
+        include_debug: config.include_debug,
         library: None,
         markers: &config.markers,
     };
     let result = analyze::analyze(text, &input);
-    apply::apply(&result, &[], FileId(0), module, config)
+    apply::apply(
+        &result,
+        &apply::Around::default(),
+        FileId(0),
+        module,
+        config,
+    )
 }

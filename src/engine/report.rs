@@ -20,6 +20,30 @@ pub struct Finding {
     pub item: Option<String>,
     /// The reason given by a justification, when the site is justified.
     pub justification: Option<String>,
+    /// What justified it.
+    pub justified_by: Option<JustifiedBy>,
+}
+
+/// What justifies a site.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum JustifiedBy {
+    /// A `// PANIC: <reason>` comment.
+    Comment,
+    /// `#[allow(clippy::L, reason = "..")]` or `#[expect(..)]`.
+    Attribute,
+    /// A Clippy lint attribute without a reason: the justification is the
+    /// attribute as written.
+    AttributeWithoutReason,
+}
+
+impl JustifiedBy {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            JustifiedBy::Comment => "comment",
+            JustifiedBy::Attribute => "attribute",
+            JustifiedBy::AttributeWithoutReason => "attribute-without-reason",
+        }
+    }
 }
 
 impl Finding {

@@ -16,6 +16,7 @@ use crate::api::{Pos, RuleId, Site, Span};
 use crate::engine::analyze::{analyze, tool_site, FileInput, FileResult, ModDecl};
 use crate::engine::cache::{self, FileCache};
 use crate::engine::guard;
+use crate::engine::lint_attrs::LintAttr;
 use crate::engine::model::{normalize, Package, Workspace};
 
 /// Stack for each checking thread: the parser and the visitor recurse once per
@@ -53,12 +54,16 @@ pub struct Walked {
     pub cached: Option<(u128, Vec<u8>)>,
     /// Sites the walk itself found: `mod` declarations whose file is missing.
     pub missing: Vec<Site>,
+    /// The Clippy lint attributes of the parent files around this file's `mod`
+    /// declaration, outermost first (the crate's `#![allow(..)]` among them).
+    pub inherited: Vec<LintAttr>,
 }
 
 /// What every job of one walk shares.
 pub struct Walk<'a> {
     pub root: &'a Path,
     pub include_tests: bool,
+    pub include_debug: bool,
     pub markers: &'a [String],
     pub cache: &'a FileCache,
 }
@@ -73,6 +78,8 @@ struct Job {
     /// The crate name of the package's library, if it has one.
     library: Option<String>,
     order: usize,
+    /// See [`Walked::inherited`].
+    inherited: Vec<LintAttr>,
 }
 
 struct Shared<'a> {
@@ -108,6 +115,7 @@ pub fn walk_targets(
             package: Some(tref.package),
             library: package.library().map(str::to_owned),
             order: roots.len(),
+            inherited: Vec::new(),
         });
     }
     run_jobs(roots, walk, true)
@@ -140,6 +148,7 @@ pub fn walk_loose_files(
                 .and_then(Package::library)
                 .map(str::to_owned),
             order: usize::MAX,
+            inherited: Vec::new(),
         });
     }
     // Loose files are checked alone: their `mod` children are not followed.
@@ -213,6 +222,7 @@ fn process<'s>(scope: &rayon::Scope<'s>, job: Job, shared: &'s Shared<'s>, follo
             result,
             cached,
             missing,
+            inherited: job.inherited,
         });
 }
 
@@ -251,6 +261,7 @@ fn analyze_file(job: &Job, canonical: &Path, walk: &Walk<'_>) -> Analyzed {
         module_path: &job.module,
         in_test: job.in_test,
         include_tests: walk.include_tests,
+        include_debug: walk.include_debug,
         library: job.library.as_deref(),
         markers: walk.markers,
     };
@@ -321,6 +332,12 @@ fn resolve(parent: &Job, decl: &ModDecl) -> Option<Job> {
         package: parent.package,
         library: parent.library.clone(),
         order: parent.order,
+        inherited: parent
+            .inherited
+            .iter()
+            .chain(&decl.attributes)
+            .cloned()
+            .collect(),
     })
 }
 

@@ -10,7 +10,7 @@ use miette::{
 };
 
 use crate::api::{FileId, Severity};
-use crate::engine::report::{Finding, Report};
+use crate::engine::report::{Finding, JustifiedBy, Report};
 use crate::engine::source::SourceText;
 
 /// How wide diagnostics are wrapped.
@@ -113,6 +113,9 @@ impl Diagnostic for Diag<'_> {
         let (offset, len) = self.span?;
         let f = self.finding;
         let label = match (&f.justification, &f.layer) {
+            (Some(attr), _) if f.justified_by == Some(JustifiedBy::AttributeWithoutReason) => {
+                format!("justified by `{attr}` (no reason given)")
+            }
             (Some(reason), _) => format!("justified: {reason}"),
             (None, Some(layer)) => format!("here, in layer `{layer}`"),
             (None, None) => "here".to_owned(),

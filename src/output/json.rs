@@ -2,7 +2,7 @@
 
 use serde::Serialize;
 
-use crate::engine::report::Report;
+use crate::engine::report::{JustifiedBy, Report};
 
 pub const SCHEMA_VERSION: u32 = 1;
 
@@ -43,6 +43,8 @@ struct JsonFinding<'a> {
     package: Option<&'a str>,
     layer: Option<&'a str>,
     justification: Option<&'a str>,
+    /// `comment`, `attribute` or `attribute-without-reason` when justified.
+    justified_by: Option<&'a str>,
 }
 
 /// Renders the report as pretty-printed JSON with a trailing newline.
@@ -79,6 +81,7 @@ pub fn render(report: &Report) -> String {
                     package: file.and_then(|file| file.package.as_deref()),
                     layer: f.layer.as_deref(),
                     justification: f.justification.as_deref(),
+                    justified_by: f.justified_by.map(JustifiedBy::as_str),
                 }
             })
             .collect(),

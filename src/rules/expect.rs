@@ -2,7 +2,7 @@
 
 use syn::{ExprMethodCall, ExprPath};
 
-use crate::api::{span, Level, Rule, RuleId, RuleKind, SiteSink};
+use crate::api::{span, ClippyLint, Level, Lints, Rule, RuleId, RuleKind, SiteSink};
 
 pub struct Expect;
 
@@ -19,6 +19,9 @@ impl Rule for Expect {
     fn accepts_justification(&self) -> bool {
         true
     }
+    fn clippy_lints(&self) -> Lints {
+        Lints::of(&[ClippyLint::ExpectUsed])
+    }
     fn summary(&self) -> &'static str {
         "`expect(..)` and `expect_err(..)` calls without a justification comment"
     }
@@ -30,9 +33,10 @@ impl Rule for Expect {
         if call.args.len() != 1 {
             return;
         }
-        let message = if call.method == "expect" {
+        let method = syn::ext::IdentExt::unraw(&call.method);
+        let message = if method == "expect" {
             "`expect()` panics when the value is `None` or `Err`"
-        } else if call.method == "expect_err" {
+        } else if method == "expect_err" {
             "`expect_err()` panics when the value is `Ok`"
         } else {
             return;

@@ -2,7 +2,7 @@
 
 use syn::{Expr, ExprIndex, ExprRange};
 
-use crate::api::{span, Level, Rule, RuleId, RuleKind, SiteSink};
+use crate::api::{span, ClippyLint, Level, Lints, Rule, RuleId, RuleKind, SiteSink};
 
 pub struct Indexing;
 
@@ -16,6 +16,9 @@ impl Rule for Indexing {
     fn default_level(&self) -> Level {
         Level::Deny
     }
+    fn clippy_lints(&self) -> Lints {
+        Lints::of(&[ClippyLint::IndexingSlicing])
+    }
     fn summary(&self) -> &'static str {
         "index and slice expressions `a[i]`, `&a[i..j]`"
     }
@@ -24,7 +27,8 @@ impl Rule for Indexing {
     }
 
     fn index(&self, expr: &ExprIndex, out: &mut SiteSink<'_>) {
-        let (message, help) = match unparen(&expr.index) {
+        let lints = self.clippy_lints();
+        let (message, help, lints) = match unparen(&expr.index) {
             // `a[..]` is the whole collection: it cannot be out of bounds.
             Expr::Range(ExprRange {
                 start: None,
@@ -34,19 +38,22 @@ impl Rule for Indexing {
             Expr::Range(_) => (
                 "slicing panics when the range is out of bounds (or, on a `str`, not on a char boundary)",
                 "use `.get(a..b)` and handle `None`",
+                lints.with(ClippyLint::StringSlice),
             ),
             _ => (
                 "indexing panics when the index is out of bounds or the key is missing",
                 "use `.get(i)` and handle `None`",
+                lints,
             ),
         };
-        out.site(
+        out.site_with_lints(
             span::between(
                 span::expr_start(&expr.expr),
                 expr.bracket_token.span.close(),
             ),
             message,
             Some(help),
+            lints,
         );
     }
 }

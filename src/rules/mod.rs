@@ -74,7 +74,8 @@ fn std_method(expr: &ExprPath) -> Option<(&syn::Ident, &syn::Ident)> {
 /// to the method) and how it reads (`Option::expect`).
 fn std_method_path(expr: &ExprPath, methods: &[&str]) -> Option<(Span, String)> {
     let (ty, method) = std_method(expr)?;
-    if !methods.iter().any(|m| method == m) {
+    let unraw = syn::ext::IdentExt::unraw(method);
+    if !methods.iter().any(|m| unraw == m) {
         return None;
     }
     let start = match &expr.qself {
@@ -83,6 +84,6 @@ fn std_method_path(expr: &ExprPath, methods: &[&str]) -> Option<(Span, String)> 
     };
     Some((
         span::between(start, method.span()),
-        format!("{ty}::{method}"),
+        format!("{ty}::{unraw}"),
     ))
 }

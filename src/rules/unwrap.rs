@@ -2,7 +2,7 @@
 
 use syn::{ExprMethodCall, ExprPath};
 
-use crate::api::{span, Level, Rule, RuleId, RuleKind, SiteSink};
+use crate::api::{span, ClippyLint, Level, Lints, Rule, RuleId, RuleKind, SiteSink};
 
 pub struct Unwrap;
 
@@ -16,6 +16,9 @@ impl Rule for Unwrap {
     fn default_level(&self) -> Level {
         Level::Deny
     }
+    fn clippy_lints(&self) -> Lints {
+        Lints::of(&[ClippyLint::UnwrapUsed])
+    }
     fn summary(&self) -> &'static str {
         "`unwrap()` and `unwrap_err()` calls, and `Option::unwrap`/`Result::unwrap` as paths"
     }
@@ -27,12 +30,13 @@ impl Rule for Unwrap {
         if !call.args.is_empty() {
             return;
         }
-        let (message, help) = if call.method == "unwrap" {
+        let method = syn::ext::IdentExt::unraw(&call.method);
+        let (message, help) = if method == "unwrap" {
             (
                 "`unwrap()` panics when the value is `None` or `Err`",
                 "propagate with `?`, or handle the `None`/`Err` case",
             )
-        } else if call.method == "unwrap_err" {
+        } else if method == "unwrap_err" {
             (
                 "`unwrap_err()` panics when the value is `Ok`",
                 "match on the result and handle the `Ok` case",
