@@ -17,6 +17,6 @@ pub mod view;
 pub use diagnostic::{FileId, Pos, Severity, Span};
 pub use lint::{ClippyLint, Lints};
 pub use rule::{
-    Level, MacroCall, Rule, RuleId, RuleKind, Site, SiteContext, SiteSink, WorkspaceSink,
+    Known, Level, MacroCall, Rule, RuleId, RuleKind, Site, SiteContext, SiteSink, WorkspaceSink,
     WorkspaceSite,
 };

@@ -180,6 +180,16 @@ pub struct SiteContext<'a> {
     /// The function, method or other item the site sits in (`my_crate::a::Type::method`);
     /// closures belong to the function that writes them.
     pub item: Option<&'a str>,
+    /// What the syntax around the site shows about values.
+    pub known: &'a dyn Known,
+}
+
+/// What the engine can tell a rule about values from the syntax around a site.
+pub trait Known: std::fmt::Debug {
+    /// The length of the array an expression is, when the code shows it.
+    fn array_len(&self, expr: &syn::Expr) -> Option<u64>;
+    /// The value of a constant integer expression (a literal, a const of the file).
+    fn const_value(&self, expr: &syn::Expr) -> Option<u64>;
 }
 
 /// A panic site a site rule reported, before configuration applies.

@@ -15,6 +15,7 @@ use syn::{Attribute, Expr, ImplItem, Item, Lit, Meta, Stmt, Token, TraitItem};
 
 use crate::api::facts::{Facts, RawPath, RefKind};
 use crate::api::{span, MacroCall, Pos, Rule, RuleId, RuleKind, Site, SiteContext, SiteSink, Span};
+use crate::engine::arrays::Arrays;
 use crate::engine::facts::{
     derives_deserialize, item_name, may_be_evidence, raw_path, runtime_evidence, use_leaves,
     use_tree_start, FactsBuilder, LeafName, TypePaths,
@@ -186,6 +187,7 @@ pub fn analyze(text: &str, input: &FileInput<'_>) -> FileResult {
 
     let mut checker = Checker {
         text,
+        arrays: Arrays::of_file(&file),
         allowing: Vec::new(),
         include_debug: input.include_debug,
         rules: site_rules(),
@@ -253,6 +255,8 @@ fn site_rules() -> &'static [&'static dyn Rule] {
 
 struct Checker<'a> {
     text: &'a str,
+    /// Array lengths the syntax shows, for constant indices.
+    arrays: Arrays,
     /// Indices into `result.lint_attrs` of the lint attributes around the node
     /// being visited, outermost first.
     allowing: Vec<u32>,
@@ -384,6 +388,7 @@ impl Checker<'_> {
             module: &self.module,
             in_test: self.in_test,
             item: self.owner.last().map(String::as_str),
+            known: &self.arrays,
         };
         for &rule in self.rules {
             offer(
@@ -467,6 +472,13 @@ impl Checker<'_> {
             .filter_map(|&i| self.result.lint_attrs.get(i as usize))
             .cloned()
             .collect()
+    }
+
+    /// Visits a node whose pattern bindings end with it.
+    fn scoped(&mut self, visit: impl FnOnce(&mut Self)) {
+        self.arrays.enter_scope();
+        visit(self);
+        self.arrays.leave_scope();
     }
 
     /// Visits a compile-time (or, with `false`, a run-time) context.
@@ -614,7 +626,9 @@ impl<'ast> Visit<'ast> for Checker<'_> {
                 .map(|s| syn::ext::IdentExt::unraw(&s.ident).to_string()),
             _ => None,
         };
+        let self_type = self.arrays.set_self_type(name.clone());
         self.in_impl(name, |this| visit::visit_item_impl(this, item));
+        self.arrays.set_self_type(self_type);
     }
 
     fn visit_impl_item(&mut self, item: &'ast ImplItem) {
@@ -670,8 +684,16 @@ impl<'ast> Visit<'ast> for Checker<'_> {
             &arm.attrs,
             Some(span::pat_start(&arm.pat)),
             || Some(arm.span()),
-            |this| visit::visit_arm(this, arm),
+            |this| this.scoped(|this| visit::visit_arm(this, arm)),
         );
+    }
+
+    fn visit_expr_for_loop(&mut self, expr: &'ast syn::ExprForLoop) {
+        self.scoped(|this| visit::visit_expr_for_loop(this, expr));
+    }
+
+    fn visit_expr_while(&mut self, expr: &'ast syn::ExprWhile) {
+        self.scoped(|this| visit::visit_expr_while(this, expr));
     }
 
     fn visit_field_value(&mut self, field: &'ast syn::FieldValue) {
@@ -720,22 +742,57 @@ impl<'ast> Visit<'ast> for Checker<'_> {
             self.facts.runtime.main_fn = Some(span::of(item.sig.ident.span()));
         }
         self.note_public_fn(&item.vis, &item.sig);
+        let outer = self.arrays.enter_fn();
         self.owning(&item.sig.ident, |this| {
             this.in_const_context(false, |this| visit::visit_item_fn(this, item))
         });
+        self.arrays.leave_fn(outer);
     }
 
     fn visit_impl_item_fn(&mut self, item: &'ast syn::ImplItemFn) {
         self.note_public_fn(&item.vis, &item.sig);
+        let outer = self.arrays.enter_fn();
         self.owning(&item.sig.ident, |this| {
             this.in_const_context(false, |this| visit::visit_impl_item_fn(this, item))
         });
+        self.arrays.leave_fn(outer);
     }
 
     fn visit_trait_item_fn(&mut self, item: &'ast syn::TraitItemFn) {
+        let outer = self.arrays.enter_fn();
         self.owning(&item.sig.ident, |this| {
             this.in_const_context(false, |this| visit::visit_trait_item_fn(this, item))
         });
+        self.arrays.leave_fn(outer);
+    }
+
+    fn visit_fn_arg(&mut self, arg: &'ast syn::FnArg) {
+        visit::visit_fn_arg(self, arg);
+        if let syn::FnArg::Typed(typed) = arg {
+            self.arrays.bind_param(&typed.pat, Some(&typed.ty));
+        }
+    }
+
+    fn visit_block(&mut self, block: &'ast syn::Block) {
+        self.scoped(|this| visit::visit_block(this, block));
+    }
+
+    fn visit_local(&mut self, local: &'ast syn::Local) {
+        // The initialiser sees the names before the `let` binds them.
+        for attr in &local.attrs {
+            self.visit_attribute(attr);
+        }
+        if let Some(init) = &local.init {
+            self.visit_local_init(init);
+        }
+        self.visit_pat(&local.pat);
+        self.arrays
+            .bind_let(&local.pat, local.init.as_ref().map(|i| &*i.expr));
+    }
+
+    fn visit_pat_ident(&mut self, pat: &'ast syn::PatIdent) {
+        self.arrays.hide_pattern_ident(&pat.ident);
+        visit::visit_pat_ident(self, pat);
     }
 
     fn visit_item_trait(&mut self, item: &'ast syn::ItemTrait) {
@@ -744,7 +801,21 @@ impl<'ast> Visit<'ast> for Checker<'_> {
     }
 
     fn visit_expr_closure(&mut self, expr: &'ast syn::ExprClosure) {
-        self.in_const_context(false, |this| visit::visit_expr_closure(this, expr));
+        self.arrays.enter_scope();
+        for input in &expr.inputs {
+            self.visit_pat(input);
+            self.arrays.bind_param(input, None);
+        }
+        self.in_const_context(false, |this| {
+            for attr in &expr.attrs {
+                this.visit_attribute(attr);
+            }
+            if let syn::ReturnType::Type(_, ty) = &expr.output {
+                this.visit_type(ty);
+            }
+            this.visit_expr(&expr.body)
+        });
+        self.arrays.leave_scope();
     }
 
     fn visit_item_const(&mut self, item: &'ast syn::ItemConst) {
@@ -793,7 +864,9 @@ impl<'ast> Visit<'ast> for Checker<'_> {
 
     fn visit_expr_if(&mut self, expr: &'ast syn::ExprIf) {
         if self.include_debug || !is_debug_condition(&expr.cond) {
-            return visit::visit_expr_if(self, expr);
+            // `if let` binds for the block (the `else` sees them too: that only
+            // hides more).
+            return self.scoped(|this| visit::visit_expr_if(this, expr));
         }
         // `if cfg!(debug_assertions) { .. }`: the block runs only in debug builds.
         self.skip(Some(expr.then_branch.brace_token.span.join()));

@@ -2,7 +2,7 @@
 
 use syn::{Expr, ExprIndex, ExprRange};
 
-use crate::api::{span, ClippyLint, Level, Lints, Rule, RuleId, RuleKind, SiteSink};
+use crate::api::{span, ClippyLint, Known, Level, Lints, Rule, RuleId, RuleKind, SiteSink};
 
 pub struct Indexing;
 
@@ -27,6 +27,9 @@ impl Rule for Indexing {
     }
 
     fn index(&self, expr: &ExprIndex, out: &mut SiteSink<'_>) {
+        if in_bounds(expr, out.context().known) {
+            return;
+        }
         let lints = self.clippy_lints();
         let (message, help, lints) = match unparen(&expr.index) {
             // `a[..]` is the whole collection: it cannot be out of bounds.
@@ -55,6 +58,35 @@ impl Rule for Indexing {
             Some(help),
             lints,
         );
+    }
+}
+
+/// A constant index or range within an array whose length the code shows.
+fn in_bounds(expr: &ExprIndex, known: &dyn Known) -> bool {
+    let Some(len) = known.array_len(&expr.expr) else {
+        return false;
+    };
+    match unparen(&expr.index) {
+        Expr::Range(range) => {
+            let bound = |e: &Option<Box<Expr>>| match e {
+                None => Some(None),
+                Some(e) => known.const_value(e).map(Some),
+            };
+            let (Some(start), Some(end)) = (bound(&range.start), bound(&range.end)) else {
+                return false;
+            };
+            let start = start.unwrap_or(0);
+            let end = match (end, &range.limits) {
+                (None, _) => len,
+                (Some(end), syn::RangeLimits::HalfOpen(_)) => end,
+                (Some(end), syn::RangeLimits::Closed(_)) => match end.checked_add(1) {
+                    Some(end) => end,
+                    None => return false,
+                },
+            };
+            start <= end && end <= len
+        }
+        index => known.const_value(index).is_some_and(|i| i < len),
     }
 }
 
