@@ -73,13 +73,17 @@ struct ModelEntry {
     workspace: Workspace,
 }
 
+/// Bumped whenever the layout of the cached [`Workspace`] changes (postcard is not
+/// self-describing: an old entry must not be read as a new one).
+const MODEL_VERSION: u32 = 2;
+
 fn model_file(key: &str) -> String {
     format!("workspace-{key}.bin")
 }
 
 /// The run's starting point and target-dir override, as a file name part.
 fn start_key(start: &Start, cwd: &Path) -> String {
-    let mut text = String::new();
+    let mut text = format!("model {MODEL_VERSION}\0");
     text.push_str(&cwd.to_string_lossy());
     text.push('\0');
     if let Some(m) = &start.manifest_path {
@@ -149,6 +153,7 @@ fn from_cargo(start: &Start) -> Result<Workspace, MetadataError> {
                         || t.is_dylib()
                         || t.is_cdylib()
                         || t.is_staticlib(),
+                    is_proc_macro: t.is_proc_macro(),
                 })
                 .collect(),
             renames: p
