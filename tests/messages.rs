@@ -85,3 +85,51 @@ fn a_missing_pinned_toolchain_is_named_with_a_way_out() {
     let out = run(&[("RUSTUP_TOOLCHAIN", "stable")]);
     assert_eq!(code(&out), 0, "{}", stderr(&out));
 }
+
+/// A crate with a file that is not UTF-8 (a Latin-1 `é` on line 2, after other
+/// non-ASCII characters) and a `mod` whose `#[path]` is absurdly long.
+fn bad_files() -> tempfile::TempDir {
+    let long = "generated/".repeat(40);
+    let dir = package(&[(
+        "src/lib.rs",
+        &format!("mod latin1;\n\n#[path = \"{long}x.rs\"]\nmod far;\n\npub fn f(a: u8, b: u8) -> u8 {{ a / b }}\n"),
+    )]);
+    std::fs::write(
+        dir.path().join("src/latin1.rs"),
+        b"// ok\n// \xc3\xa9t\xc3\xa9, caf\xe9\npub fn f() {}\n",
+    )
+    .expect("write");
+    dir
+}
+
+// A non-UTF-8 file's parse-error points at the first bad byte; a long message is cut to a few hundred characters.
+#[test]
+fn parse_errors_point_at_the_bad_byte_and_stay_short() {
+    let dir = bad_files();
+    let out = run_in(dir.path(), &["--format", "json"]);
+    assert_eq!(code(&out), 1, "{}", stderr(&out));
+    let report = json(&out);
+    let utf8 = report["findings"]
+        .as_array()
+        .expect("findings")
+        .iter()
+        .find(|f| f["path"] == "src/latin1.rs")
+        .expect("a finding in latin1.rs");
+    assert_eq!(
+        (utf8["line"].as_u64(), utf8["column"].as_u64()),
+        (Some(2), Some(12))
+    );
+    for f in report["findings"].as_array().expect("findings") {
+        let message = f["message"].as_str().expect("message");
+        assert!(message.chars().count() <= 300, "{message}");
+    }
+    // The JSON summary counts warnings (the `/` here), as the stderr line does.
+    assert_eq!(report["summary"]["warnings"], 1);
+    assert_eq!(
+        stderr(&out),
+        "panicfree: 2 blocking, 1 warning, 0 justified; 2 files checked; 2 parse errors\n"
+    );
+    insta::assert_snapshot!("bad_files_json", common::stdout(&out));
+    let out = run_in(dir.path(), &["--color", "never"]);
+    insta::assert_snapshot!("bad_files_human", common::stdout(&out));
+}
