@@ -406,3 +406,32 @@ fn proc_macro_crates_are_out_of_scope_by_default() {
         [("derive/src/expand.rs".to_owned(), 1, "unwrap".to_owned())]
     );
 }
+
+// From a directory that is no cargo project, FILES of two separate workspaces are checked each in its own, paths from there.
+#[test]
+fn files_from_outside_any_workspace_are_checked_in_theirs() {
+    let dir = tempfile::tempdir().expect("temp dir");
+    for name in ["one", "two"] {
+        write(
+            dir.path(),
+            &format!("{name}/Cargo.toml"),
+            &format!("{}\n[workspace]\n", member(name)),
+        );
+        write(dir.path(), &format!("{name}/src/lib.rs"), UNWRAP);
+    }
+    let out = run_in(
+        dir.path(),
+        &["--format", "json", "two/src/lib.rs", "one/src/lib.rs"],
+    );
+    assert_eq!(code(&out), 1, "{}", stderr(&out));
+    assert_eq!(
+        sites(&json(&out)),
+        [
+            ("one/src/lib.rs".to_owned(), 1, "unwrap".to_owned()),
+            ("two/src/lib.rs".to_owned(), 1, "unwrap".to_owned()),
+        ]
+    );
+    assert_eq!(packages(&out), ["one", "two"]);
+    // Without FILES there is no workspace to check here: exit 2, as before.
+    assert_eq!(code(&run_in(dir.path(), &[])), 2);
+}

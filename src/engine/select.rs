@@ -67,11 +67,7 @@ pub fn packages(
     let root_manifest = ws.root.join("Cargo.toml");
     let member = start
         .filter(|m| !same_file(m, &root_manifest))
-        .and_then(|m| {
-            ws.packages
-                .iter()
-                .position(|p| same_file(&p.manifest_path, &m))
-        });
+        .and_then(|m| member_with_manifest(ws, &m));
     Ok(match member {
         Some(i) => vec![i],
         None => indices()
@@ -94,6 +90,24 @@ pub fn owned_manifests(ws: &Workspace) -> HashSet<PathBuf> {
         .chain(ws.packages.iter().map(|p| p.manifest_path.clone()))
         .map(|p| std::fs::canonicalize(&p).unwrap_or(p))
         .collect()
+}
+
+/// The member whose manifest is `manifest`: compared as written first, then (a
+/// symlinked directory) as real paths, so a big workspace costs no system calls in
+/// the usual case.
+fn member_with_manifest(ws: &Workspace, manifest: &Path) -> Option<usize> {
+    let wanted = normalize(manifest);
+    if let Some(i) = ws
+        .packages
+        .iter()
+        .position(|p| normalize(&p.manifest_path) == wanted)
+    {
+        return Some(i);
+    }
+    let real = std::fs::canonicalize(manifest).ok()?;
+    ws.packages.iter().position(|p| {
+        std::fs::canonicalize(&p.manifest_path).is_ok_and(|candidate| candidate == real)
+    })
 }
 
 fn same_file(a: &Path, b: &Path) -> bool {
