@@ -299,3 +299,21 @@ fn a_validation_error_in_workspace_metadata_names_the_manifest_line() {
         "{err}"
     );
 }
+
+// A layer module that does not exist, configured in the manifest, names the manifest's line of that entry.
+#[test]
+fn a_missing_layer_module_in_the_manifest_names_its_line() {
+    let dir = package(&[
+        (
+            "Cargo.toml",
+            "[package]\nname = \"demo\"\nversion = \"0.1.0\"\nedition = \"2021\"\n\n[[package.metadata.panicfree.layer]]\nname = \"core\"\nmodules = [\n  \"demo\",\n  \"demo::nowhere\",\n]\n",
+        ),
+        ("src/lib.rs", UNWRAP),
+    ]);
+    let err = one_line_error(&run_in(dir.path(), &[]));
+    assert!(
+        err.contains("Cargo.toml:10: `package.metadata.panicfree.layer[0].modules[1]`"),
+        "{err}"
+    );
+    assert!(err.contains("demo::nowhere"), "{err}");
+}

@@ -40,12 +40,16 @@ impl ConfigError {
         } else {
             &[""]
         };
-        let line = text.as_deref().and_then(|text| {
-            prefixes
-                .iter()
-                .find_map(|prefix| line_of(text, &join_key(prefix, key), prefix))
+        let found = text.as_deref().and_then(|text| {
+            prefixes.iter().find_map(|prefix| {
+                let full = join_key(prefix, key);
+                line_of(text, &full, prefix).map(|line| (line, full))
+            })
         });
-        ConfigError::located(file, line, key, message)
+        match found {
+            Some((line, full)) => ConfigError::located(file, Some(line), &full, message),
+            None => ConfigError::located(file, None, key, message),
+        }
     }
 
     /// An error about the file as a whole (it cannot be read).
