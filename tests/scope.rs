@@ -212,6 +212,12 @@ fn files_of_two_workspaces_make_one_report() {
     let text = common::stdout(&out);
     assert!(text.contains("inner/src/core.rs:1:"), "{text}");
     assert!(text.contains("src/lib.rs:1:"), "{text}");
+    insta::assert_snapshot!("two_workspaces_human", text);
+    let out = run_in(
+        dir.path(),
+        &["--format", "json", "src/lib.rs", "inner/src/core.rs"],
+    );
+    insta::assert_snapshot!("two_workspaces_json", common::stdout(&out));
 }
 
 // A file under a package that no workspace accepts is checked alone, with a warning that says so.
