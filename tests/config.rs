@@ -290,3 +290,130 @@ fn debug_only_code_is_out_of_scope_unless_configured() {
     ]);
     assert_eq!(code(&run_in(included.path(), &[])), 1);
 }
+
+// [package.metadata.panicfree] of a single-package workspace root is read like [workspace.metadata.panicfree].
+#[test]
+fn package_metadata_of_a_single_package_root_is_read() {
+    let dir = package(&[
+        (
+            "Cargo.toml",
+            "[package]\nname = \"demo\"\nversion = \"0.1.0\"\nedition = \"2021\"\n\n[package.metadata.panicfree.rules]\nunwrap = \"warn\"\n",
+        ),
+        ("src/lib.rs", UNWRAP),
+    ]);
+    let out = run_in(dir.path(), &["--format", "json"]);
+    assert_eq!(code(&out), 0, "{}", stderr(&out));
+    assert_eq!(json(&out)["findings"][0]["severity"], "warning");
+}
+
+// Package and workspace metadata at once, or package metadata with panicfree.toml, is an error naming the line.
+#[test]
+fn package_metadata_beside_another_config_is_an_error() {
+    let manifest = "[package]\nname = \"demo\"\nversion = \"0.1.0\"\nedition = \"2021\"\n\n[workspace]\n\n[workspace.metadata.panicfree.rules]\nunwrap = \"allow\"\n\n[package.metadata.panicfree.rules]\nunwrap = \"warn\"\n";
+    let dir = package(&[("Cargo.toml", manifest), ("src/lib.rs", UNWRAP)]);
+    let err = one_line_error(&run_in(dir.path(), &[]));
+    assert!(err.contains("Cargo.toml:11:"), "{err}");
+    assert!(err.contains("given twice"), "{err}");
+
+    let manifest = "[package]\nname = \"demo\"\nversion = \"0.1.0\"\nedition = \"2021\"\n\n[package.metadata.panicfree]\nrules = { unwrap = \"warn\" }\n";
+    let dir = package(&[
+        ("Cargo.toml", manifest),
+        ("panicfree.toml", "[rules]\nunwrap = \"allow\"\n"),
+        ("src/lib.rs", UNWRAP),
+    ]);
+    let err = one_line_error(&run_in(dir.path(), &[]));
+    assert!(err.contains("Cargo.toml:6:"), "{err}");
+    assert!(
+        err.contains("given twice") && err.contains("panicfree.toml"),
+        "{err}"
+    );
+}
+
+// In a workspace of several members, the root package's [package.metadata.panicfree] would read as one package's: an error.
+#[test]
+fn package_metadata_of_a_root_with_members_is_an_error() {
+    let dir = package(&[
+        (
+            "Cargo.toml",
+            "[package]\nname = \"demo\"\nversion = \"0.1.0\"\nedition = \"2021\"\n\n[workspace]\nmembers = [\"m\"]\n\n[package.metadata.panicfree.rules]\nunwrap = \"warn\"\n",
+        ),
+        ("src/lib.rs", UNWRAP),
+        (
+            "m/Cargo.toml",
+            "[package]\nname = \"m\"\nversion = \"0.1.0\"\nedition = \"2021\"\n",
+        ),
+        ("m/src/lib.rs", UNWRAP),
+    ]);
+    let err = one_line_error(&run_in(dir.path(), &[]));
+    assert!(err.contains("Cargo.toml:9:"), "{err}");
+    assert!(err.contains("[workspace.metadata.panicfree]"), "{err}");
+}
+
+// Every kind of config error names its line: unknown key, bad value, bad glob, bad layer, a layer module that does not exist.
+#[test]
+fn every_config_error_names_its_line() {
+    let cases: &[(&str, &str)] = &[
+        ("[scope]\n\nincldue_tests = true\n", "panicfree.toml:3:"),
+        ("[rules]\nassert = \"warn\"\nunwrap = \"off\"\n", "panicfree.toml:3:"),
+        ("[rules]\nassert = \"warn\"\nunwarp = \"deny\"\n", "panicfree.toml:3:"),
+        ("[scope]\nexclude = [\n  \"ok/**\",\n  \"src/[\",\n]\n", "panicfree.toml:4:"),
+        ("[justification]\nmarkers = [\"PANIC:\", \" \"]\n", "panicfree.toml:2:"),
+        ("[justification]\nrules = [\n  \"expect\",\n  \"layer-violation\",\n]\n", "panicfree.toml:4:"),
+        (
+            "[[layer]]\nname = \"a\"\nmodules = [\"demo::a\"]\n\n[[layer]]\nname = \"a\"\nmodules = [\"demo::b\"]\n",
+            "panicfree.toml:6:",
+        ),
+        (
+            "[[layer]]\nname = \"a\"\nmodules = [\"demo\"]\nmay_use = [\"infar\"]\n",
+            "panicfree.toml:4:",
+        ),
+        (
+            "[[layer]]\nname = \"a\"\nmodules = [\"demo\"]\n\n[[layer]]\nname = \"b\"\nmodules = [\n  \"demo::x\",\n  \"demo::nowhere\",\n]\n",
+            "panicfree.toml:9:",
+        ),
+    ];
+    for (config, location) in cases {
+        let dir = package(&[
+            ("panicfree.toml", config),
+            ("src/lib.rs", "pub mod x;\n"),
+            ("src/x.rs", UNWRAP),
+        ]);
+        let err = one_line_error(&run_in(dir.path(), &[]));
+        assert!(err.contains(location), "{config}\n=> {err}");
+    }
+}
+
+// A config error in [workspace.metadata.panicfree] found by validation names the manifest's line and the full key.
+#[test]
+fn a_validation_error_in_workspace_metadata_names_the_manifest_line() {
+    let dir = package(&[
+        (
+            "Cargo.toml",
+            "[package]\nname = \"demo\"\nversion = \"0.1.0\"\nedition = \"2021\"\n\n[workspace]\n\n[workspace.metadata.panicfree.rules]\nunwarp = \"deny\"\n",
+        ),
+        ("src/lib.rs", UNWRAP),
+    ]);
+    let err = one_line_error(&run_in(dir.path(), &[]));
+    assert!(
+        err.contains("Cargo.toml:9: `workspace.metadata.panicfree.rules.unwarp`"),
+        "{err}"
+    );
+}
+
+// A layer module that does not exist, configured in the manifest, names the manifest's line of that entry.
+#[test]
+fn a_missing_layer_module_in_the_manifest_names_its_line() {
+    let dir = package(&[
+        (
+            "Cargo.toml",
+            "[package]\nname = \"demo\"\nversion = \"0.1.0\"\nedition = \"2021\"\n\n[[package.metadata.panicfree.layer]]\nname = \"core\"\nmodules = [\n  \"demo\",\n  \"demo::nowhere\",\n]\n",
+        ),
+        ("src/lib.rs", UNWRAP),
+    ]);
+    let err = one_line_error(&run_in(dir.path(), &[]));
+    assert!(
+        err.contains("Cargo.toml:10: `package.metadata.panicfree.layer[0].modules[1]`"),
+        "{err}"
+    );
+    assert!(err.contains("demo::nowhere"), "{err}");
+}

@@ -47,7 +47,14 @@ fn json_fields_are_all_present_and_typed() {
     let v: serde_json::Value = serde_json::from_str(&out).expect("valid JSON");
     assert_eq!(v["schema_version"], 1);
     assert_eq!(v["tool"]["name"], "cargo-panicfree");
-    for key in ["files", "findings", "blocking", "justified", "parse_errors"] {
+    for key in [
+        "files",
+        "findings",
+        "blocking",
+        "warnings",
+        "justified",
+        "parse_errors",
+    ] {
         assert!(v["summary"][key].is_u64(), "summary.{key}");
     }
     for f in v["findings"].as_array().expect("findings") {

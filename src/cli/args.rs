@@ -37,6 +37,9 @@ pub struct CheckArgs {
     /// Check only this workspace member (repeatable)
     #[arg(short = 'p', long = "package", value_name = "NAME")]
     pub packages: Vec<String>,
+    /// Check every workspace member (default: the packages cargo would pick here)
+    #[arg(long, alias = "all")]
+    pub workspace: bool,
     /// Report format
     #[arg(long, value_enum, default_value_t = Format::Human)]
     pub format: Format,

@@ -49,6 +49,7 @@ pub fn request(args: &CheckArgs) -> Request {
         manifest_path: args.manifest_path.clone(),
         target_dir: args.target_dir.clone(),
         packages: args.packages.clone(),
+        workspace: args.workspace,
         files: args.files.clone(),
         include_tests: args.include_tests,
         use_cache: !args.no_cache,

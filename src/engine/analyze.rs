@@ -179,7 +179,7 @@ pub fn analyze(text: &str, input: &FileInput<'_>) -> FileResult {
             return FileResult::parse_error(
                 input.module_path,
                 Span::point(start),
-                format!("file does not parse: {e}"),
+                source::clip(&format!("file does not parse: {e}"), source::MAX_MESSAGE),
                 Some("fix the syntax error; `cargo check` shows it too"),
             );
         }

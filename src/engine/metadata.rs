@@ -22,14 +22,76 @@ pub enum MetadataError {
     Cargo(String),
     #[error("cannot read the workspace: {0}")]
     Other(String),
+    /// rustup could not start cargo: the toolchain a `rust-toolchain.toml` pins is
+    /// not installed. The check itself needs no particular toolchain.
+    #[error(
+        "cannot read the workspace: {file} pins the toolchain `{toolchain}`, which is not installed; install it (`rustup toolchain install {toolchain}`) or run with one that is: `cargo +stable panicfree` or `RUSTUP_TOOLCHAIN=stable cargo-panicfree`. rustup said:{}",
+        cargo_message(.stderr)
+    )]
+    Toolchain {
+        file: String,
+        toolchain: String,
+        stderr: String,
+    },
 }
 
 fn cargo_message(stderr: &str) -> String {
-    let lines: Vec<&str> = stderr.lines().filter(|l| !l.trim().is_empty()).collect();
+    // rustup adds its own stack trace under `RUST_BACKTRACE=1`: noise for the user.
+    let lines: Vec<&str> = stderr
+        .lines()
+        .take_while(|l| !l.trim_start().starts_with("Stack backtrace:"))
+        .filter(|l| !l.trim().is_empty())
+        .collect();
     match lines.as_slice() {
         [one] => format!(" {}", one.trim().trim_start_matches("error: ")),
         many => many.iter().map(|l| format!("\n  {l}")).collect(),
     }
+}
+
+/// When cargo could not start because rustup lacks the toolchain that a
+/// `rust-toolchain.toml` (or `rust-toolchain`) file pins: that file (the one
+/// rustup reads, nearest the current directory) and the toolchain's name.
+fn missing_toolchain(stderr: &str) -> Option<(PathBuf, String)> {
+    let lower = stderr.to_lowercase();
+    let missing = lower.contains("toolchain")
+        && (lower.contains("is not installed") || lower.contains("could not download"));
+    if !missing {
+        return None;
+    }
+    let cwd = std::env::current_dir().ok()?;
+    let file = cwd.ancestors().find_map(|dir| {
+        ["rust-toolchain.toml", "rust-toolchain"]
+            .iter()
+            .map(|name| dir.join(name))
+            .find(|f| f.is_file())
+    })?;
+    let named = std::fs::read_to_string(&file)
+        .ok()
+        .and_then(|text| pinned_channel(&text));
+    // rustup's own message names it too: `toolchain '1.60.0-x86_64-...' is not installed`.
+    let from_message = || {
+        let start = stderr.find("toolchain '")? + "toolchain '".len();
+        let rest = stderr.get(start..)?;
+        rest.find('\'')
+            .and_then(|end| rest.get(..end))
+            .map(str::to_owned)
+    };
+    let toolchain = named.or_else(from_message)?;
+    Some((file, toolchain))
+}
+
+/// The channel of a toolchain file: `[toolchain] channel = ".."`, or the legacy
+/// one-line form.
+fn pinned_channel(text: &str) -> Option<String> {
+    if let Ok(value) = toml::from_str::<toml::Table>(text) {
+        return value
+            .get("toolchain")?
+            .get("channel")?
+            .as_str()
+            .map(str::to_owned);
+    }
+    let line = text.lines().map(str::trim).find(|l| !l.is_empty())?;
+    Some(line.to_owned())
 }
 
 /// Where a run starts: `--manifest-path`, or the current directory.
@@ -73,13 +135,17 @@ struct ModelEntry {
     workspace: Workspace,
 }
 
+/// Bumped whenever the layout of the cached [`Workspace`] changes (postcard is not
+/// self-describing: an old entry must not be read as a new one).
+const MODEL_VERSION: u32 = 2;
+
 fn model_file(key: &str) -> String {
     format!("workspace-{key}.bin")
 }
 
 /// The run's starting point and target-dir override, as a file name part.
 fn start_key(start: &Start, cwd: &Path) -> String {
-    let mut text = String::new();
+    let mut text = format!("model {MODEL_VERSION}\0");
     text.push_str(&cwd.to_string_lossy());
     text.push('\0');
     if let Some(m) = &start.manifest_path {
@@ -119,7 +185,15 @@ fn from_cargo(start: &Start) -> Result<Workspace, MetadataError> {
     }
     let metadata = cmd.exec().map_err(|e| match e {
         cargo_metadata::Error::CargoMetadata { stderr } => {
-            MetadataError::Cargo(stderr.trim_end().to_owned())
+            let stderr = stderr.trim_end().to_owned();
+            match missing_toolchain(&stderr) {
+                Some((file, toolchain)) => MetadataError::Toolchain {
+                    file: file.display().to_string(),
+                    toolchain,
+                    stderr,
+                },
+                None => MetadataError::Cargo(stderr),
+            }
         }
         other => MetadataError::Other(other.to_string()),
     })?;
@@ -149,6 +223,7 @@ fn from_cargo(start: &Start) -> Result<Workspace, MetadataError> {
                         || t.is_dylib()
                         || t.is_cdylib()
                         || t.is_staticlib(),
+                    is_proc_macro: t.is_proc_macro(),
                 })
                 .collect(),
             renames: p

@@ -23,11 +23,12 @@ pub mod metadata;
 pub mod model;
 pub mod pass;
 pub mod report;
+pub mod select;
 pub mod source;
 pub mod tree;
 
 use std::collections::HashSet;
-use std::path::PathBuf;
+use std::path::{Path, PathBuf};
 use std::sync::Arc;
 
 use crate::api::view::ManifestView;
@@ -37,6 +38,7 @@ use crate::engine::config::ConfigError;
 use crate::engine::metadata::{MetadataError, Start};
 use crate::engine::model::{File, FileKind, Workspace};
 use crate::engine::report::{Finding, Report};
+use crate::engine::select::Selection;
 use crate::engine::tree::{TargetRef, ThreadsError, Walk, Walked};
 
 /// What to check.
@@ -48,6 +50,9 @@ pub struct Request {
     pub target_dir: Option<PathBuf>,
     /// `-p NAME`: only these members.
     pub packages: Vec<String>,
+    /// `--workspace`: every member (without it and `-p`, the packages cargo would
+    /// pick from the current directory or `--manifest-path`).
+    pub workspace: bool,
     /// Only these files (FILES mode); non-`.rs` paths are ignored.
     pub files: Vec<PathBuf>,
     pub include_tests: bool,
@@ -75,21 +80,225 @@ pub enum EngineError {
 
 /// Checks what `request` asks for.
 pub fn check_workspace(request: &Request) -> Result<Report, EngineError> {
-    let mut warnings = Vec::new();
-    let start = Start {
-        manifest_path: request.manifest_path.clone(),
+    let cwd = std::env::current_dir().map_err(|source| EngineError::File {
+        path: PathBuf::from("."),
+        source,
+    })?;
+    match named_files(&request.files)? {
+        None => {
+            let (ws, warning) = metadata::load(
+                &start(request, request.manifest_path.clone()),
+                request.use_cache,
+            )?;
+            let selection = Selection {
+                manifest_path: request.manifest_path.as_deref(),
+                names: &request.packages,
+                all: request.workspace,
+            };
+            let packages = select::packages(&ws, selection, &cwd)
+                .map_err(|unknown| EngineError::UnknownPackage(unknown.0))?;
+            check_one(&ws, &packages, None, request, warning.into_iter().collect())
+        }
+        Some(wanted) => check_files(request, &wanted, &cwd),
+    }
+}
+
+fn start(request: &Request, manifest_path: Option<PathBuf>) -> Start {
+    Start {
+        manifest_path,
         target_dir: request.target_dir.clone(),
+    }
+}
+
+/// The named files of one workspace.
+struct Group {
+    ws: Workspace,
+    /// The manifests it owns: a file whose nearest manifest is one of them is its.
+    manifests: HashSet<PathBuf>,
+    files: HashSet<PathBuf>,
+}
+
+/// FILES mode: each file is checked as part of the workspace that owns it, each
+/// workspace with its own configuration, and the reports are merged into one
+/// whose paths are relative to the root of the run's own workspace (the current
+/// directory's, or `--manifest-path`'s), so that they read as the user named them
+/// from there: `example-service/src/core/mod.rs` for a nested workspace's file.
+fn check_files(
+    request: &Request,
+    wanted: &HashSet<PathBuf>,
+    cwd: &Path,
+) -> Result<Report, EngineError> {
+    let mut warnings = Vec::new();
+    let mut groups: Vec<Group> = Vec::new();
+    let primary_error = match metadata::load(
+        &start(request, request.manifest_path.clone()),
+        request.use_cache,
+    ) {
+        Ok((ws, warning)) => {
+            warnings.extend(warning);
+            groups.push(Group::new(ws));
+            None
+        }
+        Err(e) => Some(e),
     };
-    let (ws, warning) = metadata::load(&start, request.use_cache)?;
-    warnings.extend(warning);
-    let selected = select(&ws, &request.packages)?;
-    let config = config::load(&ws.root)?.with_include_tests(request.include_tests);
+    let has_primary = primary_error.is_none();
+    let mut sorted: Vec<&PathBuf> = wanted.iter().collect();
+    sorted.sort();
+    for file in sorted {
+        let manifest = file.parent().and_then(select::nearest_manifest);
+        let mut index = None;
+        if let Some(manifest) = manifest {
+            index = groups.iter().position(|g| g.manifests.contains(&manifest));
+            if index.is_none() {
+                match metadata::load(&start(request, Some(manifest)), request.use_cache) {
+                    Ok((ws, warning)) => {
+                        push_new(&mut warnings, warning);
+                        index = Some(match groups.iter().position(|g| g.ws.root == ws.root) {
+                            Some(i) => i,
+                            None => {
+                                groups.push(Group::new(ws));
+                                groups.len().saturating_sub(1)
+                            }
+                        });
+                    }
+                    // Checked alone, as a file of the run's own workspace: said, not silent.
+                    Err(e) if has_primary => {
+                        warnings.push(format!(
+                            "{}: checked without its package, because its workspace cannot be read: {e}",
+                            file.display()
+                        ));
+                        index = Some(0);
+                    }
+                    Err(e) => return Err(e.into()),
+                }
+            }
+        }
+        let Some(index) = index.or(has_primary.then_some(0)) else {
+            // Outside every cargo project, and the run has no workspace of its own.
+            if let Some(e) = primary_error {
+                return Err(e.into());
+            }
+            continue;
+        };
+        if let Some(group) = groups.get_mut(index) {
+            group.files.insert(file.clone());
+        }
+    }
+    let base = match groups.first() {
+        Some(primary) if has_primary => primary.ws.root.clone(),
+        _ => cwd.to_path_buf(),
+    };
+    let mut parts = Vec::new();
+    for group in groups.iter().filter(|g| !g.files.is_empty()) {
+        let report = check_one(&group.ws, &[], Some(&group.files), request, Vec::new())?;
+        parts.push((group.ws.root.clone(), report));
+    }
+    if parts.is_empty() {
+        // No `.rs` file named: the run's own workspace, with nothing to report.
+        match (primary_error, groups.first()) {
+            (Some(e), _) => return Err(e.into()),
+            (None, Some(primary)) => {
+                let report =
+                    check_one(&primary.ws, &[], Some(&primary.files), request, Vec::new())?;
+                parts.push((primary.ws.root.clone(), report));
+            }
+            (None, None) => {}
+        }
+    }
+    let mut report = match parts.len() {
+        1 => parts
+            .pop()
+            .map(|(root, report)| rebase(report, &root, &base))
+            .unwrap_or_default(),
+        _ => merge(parts, &base),
+    };
+    for warning in std::mem::take(&mut report.warnings) {
+        push_new(&mut warnings, Some(warning));
+    }
+    report.warnings = warnings;
+    Ok(report)
+}
+
+impl Group {
+    fn new(ws: Workspace) -> Group {
+        Group {
+            manifests: select::owned_manifests(&ws),
+            ws,
+            files: HashSet::new(),
+        }
+    }
+}
+
+fn push_new(warnings: &mut Vec<String>, warning: Option<String>) {
+    if let Some(warning) = warning {
+        if !warnings.contains(&warning) {
+            warnings.push(warning);
+        }
+    }
+}
+
+/// A report whose paths are shown from `base` instead of its workspace's `root`.
+fn rebase(mut report: Report, root: &Path, base: &Path) -> Report {
+    if root == base {
+        return report;
+    }
+    for file in &mut report.files {
+        file.display = select::display_from(base, &file.path);
+    }
+    let Report {
+        files,
+        files_checked,
+        findings,
+        warnings,
+    } = report;
+    let mut report = Report::new(files, files_checked, findings);
+    report.warnings = warnings;
+    report
+}
+
+/// One report of several workspaces' reports, paths shown from `base`.
+fn merge(parts: Vec<(PathBuf, Report)>, base: &Path) -> Report {
+    let mut files = Vec::new();
+    let mut findings = Vec::new();
+    let mut files_checked = 0;
+    let mut warnings = Vec::new();
+    for (_, part) in parts {
+        let offset = u32::try_from(files.len()).unwrap_or(u32::MAX);
+        let shift = |id: FileId| FileId(id.0.saturating_add(offset));
+        files.extend(part.files.into_iter().map(|mut file| {
+            file.id = shift(file.id);
+            file.display = select::display_from(base, &file.path);
+            file
+        }));
+        findings.extend(part.findings.into_iter().map(|mut finding| {
+            finding.file = shift(finding.file);
+            finding
+        }));
+        files_checked += part.files_checked;
+        for warning in part.warnings {
+            push_new(&mut warnings, Some(warning));
+        }
+    }
+    let mut report = Report::new(files, files_checked, findings);
+    report.warnings = warnings;
+    report
+}
+
+/// Checks the `packages` of one workspace, or (FILES mode) the packages that hold
+/// the `wanted` files, reporting only those files.
+fn check_one(
+    ws: &Workspace,
+    packages: &[usize],
+    wanted: Option<&HashSet<PathBuf>>,
+    request: &Request,
+    mut warnings: Vec<String>,
+) -> Result<Report, EngineError> {
+    let config = config::load(ws)?.with_include_tests(request.include_tests);
 
     // FILES mode follows the module trees of the packages that hold the files
     // (so each file has its true module path) and reports only the files named.
-    let wanted = named_files(&request.files)?;
-    let packages: Vec<usize> = match &wanted {
-        None => selected,
+    let packages: Vec<usize> = match wanted {
+        None => packages.to_vec(),
         Some(wanted) => {
             let mut packages: Vec<usize> = wanted.iter().filter_map(|f| ws.package_of(f)).collect();
             packages.sort_unstable();
@@ -106,6 +315,7 @@ pub fn check_workspace(request: &Request) -> Result<Report, EngineError> {
                 .iter()
                 .enumerate()
                 .filter(|(_, t)| !t.is_test || config.include_tests)
+                .filter(|(_, t)| !t.is_proc_macro || config.include_proc_macros)
                 .map(move |(t, _)| TargetRef {
                     package: p,
                     target: t,
@@ -116,10 +326,7 @@ pub fn check_workspace(request: &Request) -> Result<Report, EngineError> {
     let cache = if request.use_cache {
         FileCache::open(&ws.target_dir).unwrap_or_else(|e| {
             // The model's cache may have said the same already: one line is enough.
-            let warning = e.to_string();
-            if !warnings.contains(&warning) {
-                warnings.push(warning);
-            }
+            push_new(&mut warnings, Some(e.to_string()));
             FileCache::disabled()
         })
     } else {
@@ -132,19 +339,27 @@ pub fn check_workspace(request: &Request) -> Result<Report, EngineError> {
         markers: &config.markers,
         cache: &cache,
     };
-    let mut walked = tree::walk_targets(&ws, &targets, &walk)?;
-    if let Some(wanted) = &wanted {
+    let mut walked = tree::walk_targets(ws, &targets, &walk)?;
+    if let Some(wanted) = wanted {
         let reached: HashSet<&PathBuf> = walked.iter().map(|f| &f.canonical).collect();
+        // A file no walked target reaches, in a proc-macro package, is the
+        // proc-macro's code (out of scope unless configured).
+        let in_proc_macro = |f: &PathBuf| {
+            ws.package_of(f)
+                .and_then(|p| ws.packages.get(p))
+                .is_some_and(|p| p.is_proc_macro())
+        };
         let mut loose: Vec<PathBuf> = wanted
             .iter()
             .filter(|f| !reached.contains(f))
+            .filter(|f| config.include_proc_macros || !in_proc_macro(f))
             .cloned()
             .collect();
         loose.sort();
-        walked.extend(tree::walk_loose_files(&ws, &loose, &walk)?);
+        walked.extend(tree::walk_loose_files(ws, &loose, &walk)?);
     }
 
-    let (mut files, mut findings) = file_findings(&ws, &walked, &config);
+    let (mut files, mut findings) = file_findings(ws, &walked, &config);
     // The root manifest is a file of the run too: profile rules report on it.
     let manifest_id = FileId(u32::try_from(files.len()).unwrap_or(u32::MAX));
     let manifest_path = ws.root.join("Cargo.toml");
@@ -160,7 +375,7 @@ pub fn check_workspace(request: &Request) -> Result<Report, EngineError> {
         })
         .collect();
     let on_workspace = pass::run(pass::PassInput {
-        ws: &ws,
+        ws,
         targets: &targets,
         files: walked
             .iter()
@@ -174,7 +389,7 @@ pub fn check_workspace(request: &Request) -> Result<Report, EngineError> {
         id: manifest_id,
         kind: FileKind::Manifest,
         display: ws.display_path(&manifest_path),
-        package: package_name(&ws, ws.package_of(&manifest_path)),
+        package: package_name(ws, ws.package_of(&manifest_path)),
         path: manifest_path,
         text: manifest_text,
     });
@@ -189,7 +404,7 @@ pub fn check_workspace(request: &Request) -> Result<Report, EngineError> {
 
     // What is reported: files not excluded by `scope.exclude`, and in FILES mode
     // only the files named.
-    let reported = |file: &File| match (&file.kind, &wanted) {
+    let reported = |file: &File| match (&file.kind, wanted) {
         (_, _) if config.is_excluded(&file.display) => false,
         (FileKind::Rust { .. }, Some(wanted)) => walked
             .get(file.id.0 as usize)
@@ -214,23 +429,6 @@ pub fn check_workspace(request: &Request) -> Result<Report, EngineError> {
     let mut report = Report::new(files, files_checked, findings);
     report.warnings = warnings;
     Ok(report)
-}
-
-/// The members to check: `-p` names, or every member.
-fn select(ws: &Workspace, names: &[String]) -> Result<Vec<usize>, EngineError> {
-    if let Some(unknown) = names
-        .iter()
-        .find(|n| !ws.packages.iter().any(|p| &p.name == *n))
-    {
-        return Err(EngineError::UnknownPackage(unknown.clone()));
-    }
-    Ok(ws
-        .packages
-        .iter()
-        .enumerate()
-        .filter(|(_, p)| names.is_empty() || names.contains(&p.name))
-        .map(|(i, _)| i)
-        .collect())
 }
 
 /// The file table of the walked files (in walk order, so `FileId(i)` is

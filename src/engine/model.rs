@@ -25,6 +25,11 @@ pub struct Package {
 }
 
 impl Package {
+    /// Whether one of its targets is a proc-macro library.
+    pub fn is_proc_macro(&self) -> bool {
+        self.targets.iter().any(|t| t.is_proc_macro)
+    }
+
     /// The crate name of its library target, if it has one.
     pub fn library(&self) -> Option<&str> {
         self.targets
@@ -43,6 +48,8 @@ pub struct Target {
     pub is_test: bool,
     pub is_bin: bool,
     pub is_lib: bool,
+    /// A proc-macro library: its code runs inside the compiler, out of scope by default.
+    pub is_proc_macro: bool,
 }
 
 /// The packages of a workspace.

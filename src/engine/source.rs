@@ -57,6 +57,37 @@ impl Scan {
     }
 }
 
+/// The longest message a finding carries (in characters): a parse error quoting
+/// a whole generated line must not flood a terminal or a CI annotation.
+pub const MAX_MESSAGE: usize = 300;
+
+/// `message`, cut at a character boundary to at most `max` characters, an ellipsis
+/// marking the cut.
+pub fn clip(message: &str, max: usize) -> String {
+    match message.char_indices().nth(max.saturating_sub(1)) {
+        Some((end, _)) if message.chars().count() > max => {
+            let mut out = message.get(..end).unwrap_or(message).trim_end().to_owned();
+            out.push('…');
+            out
+        }
+        _ => message.to_owned(),
+    }
+}
+
+/// Where the first byte that is not UTF-8 sits, given that the `valid` bytes
+/// before it are: its line, and its column counted in characters as every other
+/// column is (a leading byte-order mark does not count, as rustc ignores it).
+pub fn first_bad_byte(valid: &str) -> Pos {
+    let valid = valid.strip_prefix('\u{feff}').unwrap_or(valid);
+    let line = valid.matches('\n').count() + 1;
+    let line_start = valid.rfind('\n').map_or(0, |i| i + 1);
+    let column = valid.get(line_start..).map_or(0, |l| l.chars().count()) + 1;
+    Pos::new(
+        u32::try_from(line).unwrap_or(u32::MAX),
+        u32::try_from(column).unwrap_or(u32::MAX),
+    )
+}
+
 /// Source text with a line index, for turning line/column into byte offsets.
 #[derive(Debug)]
 pub struct SourceText {
@@ -423,6 +454,25 @@ impl<'a> Lexer<'a> {
 
 #[cfg(test)]
 mod tests {
+
+    #[test]
+    fn clip_cuts_at_a_character_boundary() {
+        assert_eq!(clip("short", 10), "short");
+        assert_eq!(clip("exactly10!", 10), "exactly10!");
+        assert_eq!(clip("abcdefghijk", 10), "abcdefghi…");
+        assert_eq!(clip("ééééééééééé", 5), "éééé…");
+        assert_eq!(clip("ab  cdef", 5), "ab…");
+        assert_eq!(clip("abcdefghijk", 10).chars().count(), 10);
+    }
+
+    #[test]
+    fn first_bad_byte_counts_characters() {
+        assert_eq!(first_bad_byte(""), Pos::new(1, 1));
+        assert_eq!(first_bad_byte("// caf"), Pos::new(1, 7));
+        assert_eq!(first_bad_byte("a\n// é"), Pos::new(2, 5));
+        assert_eq!(first_bad_byte("\u{feff}ab"), Pos::new(1, 3));
+    }
+
     use super::*;
 
     #[test]

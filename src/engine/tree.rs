@@ -18,6 +18,7 @@ use crate::engine::cache::{self, FileCache};
 use crate::engine::guard;
 use crate::engine::lint_attrs::LintAttr;
 use crate::engine::model::{normalize, Package, Workspace};
+use crate::engine::source;
 
 /// Stack for each checking thread: the parser and the visitor recurse once per
 /// nesting level, and [`crate::engine::analyze::MAX_DEPTH`] levels must fit.
@@ -237,7 +238,7 @@ fn analyze_file(job: &Job, canonical: &Path, walk: &Walk<'_>) -> Analyzed {
             let result = FileResult::parse_error(
                 &job.module,
                 Span::point(Pos::START),
-                format!("cannot read file: {e}"),
+                source::clip(&format!("cannot read file: {e}"), source::MAX_MESSAGE),
                 None,
             );
             return (None, result, None);
@@ -246,10 +247,21 @@ fn analyze_file(job: &Job, canonical: &Path, walk: &Walk<'_>) -> Analyzed {
     let text = match String::from_utf8(bytes) {
         Ok(text) => text,
         Err(e) => {
+            let bytes = e.as_bytes();
+            let valid_up_to = e.utf8_error().valid_up_to();
+            let valid = bytes
+                .get(..valid_up_to)
+                .and_then(|b| std::str::from_utf8(b).ok())
+                .unwrap_or("");
+            let pos = source::first_bad_byte(valid);
+            let byte = bytes.get(valid_up_to).copied().unwrap_or(0);
             let result = FileResult::parse_error(
                 &job.module,
-                Span::point(Pos::START),
-                format!("file is not valid UTF-8: {}", e.utf8_error()),
+                Span::point(pos),
+                format!(
+                    "file is not valid UTF-8: byte 0x{byte:02X} at line {}, column {} is not part of a UTF-8 character",
+                    pos.line, pos.column
+                ),
                 Some("save the file as UTF-8"),
             );
             return (None, result, None);
@@ -370,9 +382,12 @@ fn missing_module(parent: &Job, decl: &ModDecl, root: &Path) -> Site {
         RuleId::ParseError,
         &parent.module,
         decl.span,
-        format!(
-            "file not found for module `{}`: expected {expected}",
-            decl.name
+        source::clip(
+            &format!(
+                "file not found for module `{}`: expected {expected}",
+                decl.name
+            ),
+            source::MAX_MESSAGE,
         ),
         Some("create the file, or remove the `mod` declaration"),
     )

@@ -25,6 +25,8 @@ struct JsonSummary {
     files: usize,
     findings: usize,
     blocking: usize,
+    /// Findings of severity `warning` (what the stderr summary line counts).
+    warnings: usize,
     justified: usize,
     parse_errors: usize,
 }
@@ -60,6 +62,7 @@ pub fn render(report: &Report) -> String {
             files: summary.files,
             findings: summary.findings,
             blocking: summary.blocking,
+            warnings: summary.warnings,
             justified: summary.justified,
             parse_errors: summary.parse_errors,
         },
