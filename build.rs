@@ -17,7 +17,10 @@ fn main() {
         file.hash(&mut hasher);
         std::fs::read(file).unwrap_or_default().hash(&mut hasher);
     }
-    println!("cargo:rustc-env=PANICFREE_BUILD_ID={:016x}", hasher.finish());
+    println!(
+        "cargo:rustc-env=PANICFREE_BUILD_ID={:016x}",
+        hasher.finish()
+    );
 }
 
 fn collect(dir: &Path, files: &mut Vec<std::path::PathBuf>) {

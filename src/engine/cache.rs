@@ -24,11 +24,7 @@ const MAGIC: &[u8; 8] = b"PNCFREE\0";
 /// Bumped whenever the layout of anything cached changes.
 const FORMAT: u32 = 3;
 /// The tool's version and the hash of the sources it was built from (`build.rs`).
-const TOOL_VERSION: &str = concat!(
-    env!("CARGO_PKG_VERSION"),
-    "+",
-    env!("PANICFREE_BUILD_ID")
-);
+const TOOL_VERSION: &str = concat!(env!("CARGO_PKG_VERSION"), "+", env!("PANICFREE_BUILD_ID"));
 const FILES: &str = "files.bin";
 
 #[derive(Debug, thiserror::Error)]
