@@ -93,6 +93,8 @@ pub fn first_bad_byte(valid: &str) -> Pos {
 pub struct SourceText {
     text: String,
     line_starts: Vec<usize>,
+    /// Per line: it is all ASCII, so its columns are byte offsets.
+    ascii: Vec<bool>,
 }
 
 impl SourceText {
@@ -104,7 +106,16 @@ impl SourceText {
         };
         let mut line_starts = vec![0];
         line_starts.extend(text.match_indices('\n').map(|(i, _)| i + 1));
-        SourceText { text, line_starts }
+        let ascii = line_starts
+            .iter()
+            .zip(line_starts.iter().skip(1).chain([&text.len()]))
+            .map(|(&a, &b)| text.as_bytes().get(a..b).is_some_and(<[u8]>::is_ascii))
+            .collect();
+        SourceText {
+            text,
+            line_starts,
+            ascii,
+        }
     }
 
     pub fn as_str(&self) -> &str {
@@ -140,11 +151,39 @@ impl SourceText {
         };
         let line = self.line(pos.line);
         let chars = pos.column.saturating_sub(1) as usize;
-        let within = line
-            .char_indices()
-            .nth(chars)
-            .map_or(line.len(), |(i, _)| i);
+        // Columns count characters: on an ASCII prefix they are bytes, which keeps
+        // a million findings on one generated line linear.
+        let within = if self.ascii.get(idx).copied().unwrap_or(false) {
+            chars.min(line.len())
+        } else {
+            line.char_indices()
+                .nth(chars)
+                .map_or(line.len(), |(i, _)| i)
+        };
         start + within
+    }
+
+    /// The 0-based index of the line that holds byte `offset`.
+    pub fn line_index(&self, offset: usize) -> usize {
+        self.line_starts
+            .partition_point(|&start| start <= offset)
+            .saturating_sub(1)
+    }
+
+    /// The byte range of lines `first..=last` (0-based, clamped to the text),
+    /// line endings included.
+    pub fn lines_range(&self, first: usize, last: usize) -> std::ops::Range<usize> {
+        let start = self
+            .line_starts
+            .get(first)
+            .copied()
+            .unwrap_or(self.text.len());
+        let end = self
+            .line_starts
+            .get(last + 1)
+            .copied()
+            .unwrap_or(self.text.len());
+        start..end.max(start)
     }
 }
 

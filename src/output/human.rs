@@ -3,10 +3,10 @@
 
 use std::collections::HashMap;
 use std::fmt;
-use std::sync::Arc;
 
 use miette::{
-    Diagnostic, GraphicalReportHandler, GraphicalTheme, LabeledSpan, NamedSource, SourceCode,
+    Diagnostic, GraphicalReportHandler, GraphicalTheme, LabeledSpan, MietteError,
+    MietteSpanContents, SourceCode, SourceSpan, SpanContents,
 };
 
 use crate::api::{FileId, Severity};
@@ -15,6 +15,10 @@ use crate::engine::source::SourceText;
 
 /// How wide diagnostics are wrapped.
 const WIDTH: usize = 100;
+/// Lines longer than this (generated code, minified data) are not drawn: the
+/// finding gets its position only. miette pads with the column as a format width,
+/// which std refuses past 65,535, and drawing a megabyte line per finding helps no one.
+const MAX_LINE: usize = 1_000;
 
 /// Renders every finding; `color` turns on ANSI colours.
 pub fn render(report: &Report, color: bool) -> String {
@@ -32,27 +36,34 @@ pub fn render(report: &Report, color: bool) -> String {
     for finding in &report.findings {
         let file = report.file(finding.file);
         let path = file.map_or("", |f| f.display.as_str());
-        let text = file.and_then(|f| f.text.as_ref());
-        let offsets = text.map(|t| {
-            texts
+        let text = file.and_then(|f| f.text.as_ref()).map(|t| {
+            &*texts
                 .entry(finding.file)
                 .or_insert_with(|| SourceText::new(t.to_string()))
         });
-        let span = offsets.map(|t| {
+        let drawn = text.filter(|t| {
+            (finding.span.start.line..=finding.span.end.line).all(|l| t.line(l).len() <= MAX_LINE)
+        });
+        let span = drawn.map(|t| {
             let start = t.offset(finding.span.start);
             let end = t.offset(finding.span.end).max(start);
             (start, end - start)
         });
         let diag = Diag {
             finding,
-            source: text.map(|t| NamedSource::new(path, Arc::clone(t))),
+            source: drawn.map(|text| Window { name: path, text }),
             span,
         };
         // Writing into a String cannot fail.
         let _ = handler.render_report(&mut out, &diag);
-        if text.is_none() {
+        if drawn.is_none() {
+            let why = if text.is_some() {
+                " (the line is too long to show)"
+            } else {
+                ""
+            };
             out.push_str(&format!(
-                "  at {}:{}:{}\n",
+                "  at {}:{}:{}{why}\n",
                 path, finding.span.start.line, finding.span.start.column
             ));
         }
@@ -61,9 +72,61 @@ pub fn render(report: &Report, color: bool) -> String {
     out
 }
 
+/// A file as miette reads it for one finding: the lines around the span, found
+/// with the file's line index. (miette's own `SourceCode` for a string counts lines
+/// from the top of the file for every finding, which is quadratic in a file with
+/// many findings.)
+struct Window<'a> {
+    name: &'a str,
+    text: &'a SourceText,
+}
+
+impl SourceCode for Window<'_> {
+    fn read_span<'a>(
+        &'a self,
+        span: &SourceSpan,
+        context_lines_before: usize,
+        context_lines_after: usize,
+    ) -> Result<Box<dyn SpanContents<'a> + 'a>, MietteError> {
+        let first = self
+            .text
+            .line_index(span.offset())
+            .saturating_sub(context_lines_before);
+        let last = self
+            .text
+            .line_index(span.offset() + span.len().saturating_sub(1))
+            .saturating_add(context_lines_after);
+        let range = self.text.lines_range(first, last);
+        let lines = self
+            .text
+            .as_str()
+            .get(range.clone())
+            .ok_or(MietteError::OutOfBounds)?;
+        let local = SourceSpan::new(
+            span.offset()
+                .checked_sub(range.start)
+                .ok_or(MietteError::OutOfBounds)?
+                .into(),
+            span.len(),
+        );
+        let inner = lines.read_span(&local, context_lines_before, context_lines_after)?;
+        Ok(Box::new(MietteSpanContents::new_named(
+            self.name.to_owned(),
+            inner.data(),
+            SourceSpan::new(
+                (inner.span().offset() + range.start).into(),
+                inner.span().len(),
+            ),
+            inner.line() + first,
+            inner.column(),
+            inner.line_count(),
+        )))
+    }
+}
+
 struct Diag<'a> {
     finding: &'a Finding,
-    source: Option<NamedSource<Arc<str>>>,
+    source: Option<Window<'a>>,
     /// Byte offset and length in the source.
     span: Option<(usize, usize)>,
 }
