@@ -1,0 +1,71 @@
+//! The whole per-file pipeline, from one file's bytes to every report: what the
+//! fuzz targets run, and what `tests/fuzz_regressions.rs` replays on stable Rust
+//! for every input the fuzzer ever found (this file is shared by `#[path]`).
+
+use std::sync::Arc;
+
+use cargo_panicfree::api::FileId;
+use cargo_panicfree::engine::analyze::{analyze, FileInput, FileResult};
+use cargo_panicfree::engine::apply::{apply, Around};
+use cargo_panicfree::engine::cache;
+use cargo_panicfree::engine::config::Config;
+use cargo_panicfree::engine::model::{File, FileKind};
+use cargo_panicfree::engine::report::Report;
+use cargo_panicfree::output;
+
+/// The checking threads' stack (the tool's own): the parser recurses per level.
+const STACK: usize = 256 * 1024 * 1024;
+
+/// Runs `bytes` through parsing, every rule, the justification scanner, the
+/// cache's round trip and every reporter, on a thread with the tool's stack; a
+/// panic anywhere is the fuzzer's finding.
+pub fn run(bytes: &[u8]) {
+    let bytes = bytes.to_vec();
+    let worker = std::thread::Builder::new()
+        .stack_size(STACK)
+        .spawn(move || check(&bytes))
+        .expect("a checking thread starts");
+    if let Err(panic) = worker.join() {
+        std::panic::resume_unwind(panic);
+    }
+}
+
+fn check(bytes: &[u8]) {
+    // The tool reads files as UTF-8 (a file that is not is one finding, made
+    // without parsing); a leading byte-order mark is dropped first.
+    let Ok(text) = std::str::from_utf8(bytes) else {
+        return;
+    };
+    let text = text.strip_prefix('\u{feff}').unwrap_or(text);
+    let config = Config::default();
+    for include_tests in [false, true] {
+        let input = FileInput {
+            module_path: "fuzz",
+            in_test: false,
+            include_tests,
+            include_debug: include_tests,
+            library: Some("fuzz"),
+            markers: &config.markers,
+        };
+        let result = analyze(text, &input);
+        let stored = cache::result_bytes(&result).expect("a result serializes");
+        let back: FileResult = postcard::from_bytes(&stored).expect("and deserializes");
+        assert_eq!(back, result, "the cache's round trip changes nothing");
+        let findings = apply(&result, &Around::default(), FileId(0), "fuzz", &config);
+        let file = File {
+            id: FileId(0),
+            kind: FileKind::Rust {
+                module: "fuzz".to_owned(),
+                target: None,
+            },
+            path: "fuzz.rs".into(),
+            display: "fuzz.rs".to_owned(),
+            package: None,
+            text: Some(Arc::from(text)),
+        };
+        let report = Report::new(vec![file], 1, findings);
+        let json = output::json::render(&report);
+        assert!(serde_json::from_str::<serde_json::Value>(&json).is_ok());
+        let _ = output::human::render(&report, false);
+    }
+}

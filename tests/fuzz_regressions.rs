@@ -1,0 +1,36 @@
+//! Every input the fuzzers (`fuzz/`) ever found a crash with, replayed through the
+//! same pipeline on stable Rust: `fuzz/regressions/<target>-<what>` files.
+
+#[path = "../fuzz/pipeline.rs"]
+mod pipeline;
+
+#[test]
+fn every_regression_input_runs_clean() {
+    let dir = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("fuzz/regressions");
+    let mut inputs: Vec<_> = std::fs::read_dir(&dir)
+        .expect("fuzz/regressions exists")
+        .map(|e| e.expect("readable").path())
+        .filter(|p| p.is_file() && p.file_name().is_some_and(|n| n != "README.md"))
+        .collect();
+    inputs.sort();
+    for input in &inputs {
+        let bytes = std::fs::read(input).expect("readable");
+        let name = input.display().to_string();
+        let outcome = std::panic::catch_unwind(|| pipeline::run(&bytes));
+        assert!(outcome.is_ok(), "{name} crashes the pipeline again");
+    }
+}
+
+#[test]
+fn the_pipeline_runs_on_awkward_inputs() {
+    for input in [
+        &b""[..],
+        b"\xef\xbb\xbf",
+        b"\0",
+        b"fn f() { x.unwrap() }",
+        b"\xff\xfe not UTF-8",
+        b"#![cfg(test)] fn f() { x.unwrap() }",
+    ] {
+        pipeline::run(input);
+    }
+}
