@@ -79,7 +79,8 @@ struct RawScope {
 struct RawLayer {
     name: String,
     role: Option<RawRole>,
-    modules: Vec<String>,
+    /// With their places in the text, for errors found after validation.
+    modules: Vec<toml::Spanned<String>>,
     #[serde(default)]
     may_use: Vec<String>,
     #[serde(default)]
@@ -118,6 +119,8 @@ pub struct Config {
     pub layers: Layers,
     /// Where the configuration came from, for messages.
     pub source: Option<PathBuf>,
+    /// The line of each layer's each module path (`[layer][module]`), when known.
+    layer_module_lines: Vec<Vec<Option<usize>>>,
 }
 
 impl Default for Config {
@@ -132,6 +135,7 @@ impl Default for Config {
             exclude: GlobSet::empty(),
             layers: Layers::default(),
             source: None,
+            layer_module_lines: Vec::new(),
         })
     }
 }
@@ -155,6 +159,29 @@ impl Config {
     /// The layer that owns a module path: the longest matching prefix wins.
     pub fn layer_of(&self, module: &str) -> Option<&Layer> {
         self.layers.layer_of(module)
+    }
+
+    /// An error about module `module` of layer `layer`, found after validation (the
+    /// module names no crate or module of the workspace): it names the line when the
+    /// configuration's text is known.
+    pub fn layer_module_error(
+        &self,
+        layer: usize,
+        module: usize,
+        message: impl Into<String>,
+    ) -> ConfigError {
+        let file = self
+            .source
+            .clone()
+            .unwrap_or_else(|| PathBuf::from(FILE_NAME));
+        let key = format!("layer[{layer}].modules[{module}]");
+        let line = self
+            .layer_module_lines
+            .get(layer)
+            .and_then(|lines| lines.get(module))
+            .copied()
+            .flatten();
+        module_error(&file, &key, line, message)
     }
 
     pub fn with_include_tests(mut self, include: bool) -> Config {
@@ -200,7 +227,7 @@ fn read_optional(path: &Path) -> Result<Option<String>, ConfigError> {
 
 /// Parses a `panicfree.toml` text.
 pub fn parse_file(text: &str, path: &Path) -> Result<RawConfigHandle, ConfigError> {
-    deserialize::<RawConfig>(text, path).map(RawConfigHandle)
+    deserialize::<RawConfig>(text, path).map(|raw| RawConfigHandle::with_text(raw, text))
 }
 
 #[derive(Deserialize)]
@@ -224,12 +251,30 @@ fn parse_manifest(text: &str, path: &Path) -> Result<Option<RawConfigHandle>, Co
         .workspace
         .and_then(|w| w.metadata)
         .and_then(|m| m.panicfree)
-        .map(RawConfigHandle))
+        .map(|raw| RawConfigHandle::with_text(raw, text)))
 }
 
-/// A parsed but not yet validated configuration.
+/// A parsed but not yet validated configuration, with the byte offsets where the
+/// lines of its text start (when it came from a text).
 #[derive(Debug)]
-pub struct RawConfigHandle(RawConfig);
+pub struct RawConfigHandle(RawConfig, Vec<usize>);
+
+impl RawConfigHandle {
+    fn with_text(raw: RawConfig, text: &str) -> RawConfigHandle {
+        let starts = std::iter::once(0)
+            .chain(text.match_indices('\n').map(|(i, _)| i + 1))
+            .collect();
+        RawConfigHandle(raw, starts)
+    }
+}
+
+/// The 1-based line of a byte offset, given where the lines start.
+fn line_of(starts: &[usize], offset: usize) -> Option<usize> {
+    if starts.is_empty() {
+        return None;
+    }
+    Some(starts.partition_point(|&s| s <= offset))
+}
 
 fn deserialize<T: serde::de::DeserializeOwned>(text: &str, path: &Path) -> Result<T, ConfigError> {
     let toml_error = |e: toml::de::Error, key: String| {
@@ -259,7 +304,7 @@ fn deserialize<T: serde::de::DeserializeOwned>(text: &str, path: &Path) -> Resul
 
 /// Validates a parsed configuration from `path` (named in errors).
 pub fn validate(raw: impl Into<RawConfigHandle>, path: &Path) -> Result<Config, ConfigError> {
-    let RawConfigHandle(raw) = raw.into();
+    let RawConfigHandle(raw, line_starts) = raw.into();
     let mut levels: HashMap<RuleId, Option<Severity>> = rules::ALL
         .iter()
         .map(|r| (r.id(), r.default_level().severity()))
@@ -320,7 +365,17 @@ pub fn validate(raw: impl Into<RawConfigHandle>, path: &Path) -> Result<Config, 
         .build()
         .map_err(|e| ConfigError::at(path, "scope.exclude", format!("invalid globs: {e}")))?;
 
-    let layers = Layers::new(validate_layers(raw.layers, path)?);
+    let layer_module_lines = raw
+        .layers
+        .iter()
+        .map(|l| {
+            l.modules
+                .iter()
+                .map(|m| line_of(&line_starts, m.span().start))
+                .collect()
+        })
+        .collect();
+    let layers = Layers::new(validate_layers(raw.layers, path, &line_starts)?);
 
     Ok(Config {
         levels,
@@ -330,16 +385,37 @@ pub fn validate(raw: impl Into<RawConfigHandle>, path: &Path) -> Result<Config, 
         exclude,
         layers,
         source: Some(path.to_path_buf()),
+        layer_module_lines,
     })
 }
 
 impl From<RawConfig> for RawConfigHandle {
     fn from(raw: RawConfig) -> Self {
-        RawConfigHandle(raw)
+        RawConfigHandle(raw, Vec::new())
     }
 }
 
-fn validate_layers(raw: Vec<RawLayer>, path: &Path) -> Result<Vec<Layer>, ConfigError> {
+/// An error about one module path of a layer, at its line when it is known.
+fn module_error(
+    path: &Path,
+    key: &str,
+    line: Option<usize>,
+    message: impl Into<String>,
+) -> ConfigError {
+    match line {
+        Some(line) => ConfigError {
+            location: format!("{}:{line}: `{key}`", path.display()),
+            message: message.into(),
+        },
+        None => ConfigError::at(path, key, message),
+    }
+}
+
+fn validate_layers(
+    raw: Vec<RawLayer>,
+    path: &Path,
+    line_starts: &[usize],
+) -> Result<Vec<Layer>, ConfigError> {
     let names: Vec<&str> = raw.iter().map(|l| l.name.as_str()).collect();
     let mut seen = HashSet::new();
     let mut owners: HashMap<&str, &str> = HashMap::new();
@@ -366,19 +442,31 @@ fn validate_layers(raw: Vec<RawLayer>, path: &Path) -> Result<Vec<Layer>, Config
                 "a layer needs at least one module path",
             ));
         }
-        for (j, module) in layer.modules.iter().enumerate() {
+        for (j, spanned) in layer.modules.iter().enumerate() {
+            let module = spanned.get_ref();
+            let line = line_of(line_starts, spanned.span().start);
+            let module_key = format!("{key}.modules[{j}]");
             if let Some(other) = owners.insert(module.as_str(), layer.name.as_str()) {
-                return Err(ConfigError::at(
+                return Err(module_error(
                     path,
-                    &format!("{key}.modules[{j}]"),
+                    &module_key,
+                    line,
                     format!("module `{module}` is already in layer `{other}`"),
                 ));
             }
             if !is_module_path(module) {
-                return Err(ConfigError::at(
+                // A package name (`my-service`) is not its crate name (`my_service`).
+                let underscored = module.replace('-', "_");
+                let hint = if is_module_path(&underscored) {
+                    format!(", did you mean `{underscored}`?")
+                } else {
+                    String::new()
+                };
+                return Err(module_error(
                     path,
-                    &format!("{key}.modules[{j}]"),
-                    format!("`{module}` is not a module path like `my_crate::core`"),
+                    &module_key,
+                    line,
+                    format!("`{module}` is not a module path like `my_crate::core`{hint}"),
                 ));
             }
         }
@@ -400,7 +488,11 @@ fn validate_layers(raw: Vec<RawLayer>, path: &Path) -> Result<Vec<Layer>, Config
         .map(|l| Layer {
             name: l.name,
             role: l.role.map(Role::from),
-            modules: l.modules,
+            modules: l
+                .modules
+                .into_iter()
+                .map(toml::Spanned::into_inner)
+                .collect(),
             may_use: l.may_use,
             forbid_crates: l
                 .forbid_crates
@@ -441,12 +533,18 @@ fn known_rule(id: &str, path: &Path, key: &str) -> Result<RuleId, ConfigError> {
 
 /// `, did you mean `x`?` for the nearest candidate within a small edit distance.
 pub fn suggest<'a>(wrong: &str, candidates: impl Iterator<Item = &'a str>) -> String {
+    nearest(wrong, candidates)
+        .map(|c| format!(", did you mean `{c}`?"))
+        .unwrap_or_default()
+}
+
+/// The nearest candidate within a small edit distance.
+pub fn nearest<'a>(wrong: &str, candidates: impl Iterator<Item = &'a str>) -> Option<&'a str> {
     candidates
         .map(|c| (edit_distance(wrong, c), c))
         .filter(|&(d, c)| d <= 2.max(c.len() / 3))
         .min()
-        .map(|(_, c)| format!(", did you mean `{c}`?"))
-        .unwrap_or_default()
+        .map(|(_, c)| c)
 }
 
 fn edit_distance(a: &str, b: &str) -> usize {
