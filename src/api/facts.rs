@@ -51,7 +51,7 @@ pub struct Reference {
     pub span: Span,
     pub kind: RefKind,
     /// References with the same group are one finding: the leaves of one `use` item,
-    /// the paths of one function parameter, the paths of one `derive` attribute.
+    /// the paths of one function parameter, of one `derive` attribute, of one type.
     pub group: Option<u32>,
 }
 

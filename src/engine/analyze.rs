@@ -498,6 +498,13 @@ impl<'ast> Visit<'ast> for Checker<'_> {
         self.facts.close_group(outer);
     }
 
+    /// So are the paths of one type (a return type, a field's type).
+    fn visit_type(&mut self, ty: &'ast syn::Type) {
+        let group = self.facts.enter_type();
+        visit::visit_type(self, ty);
+        self.facts.exit_type(group);
+    }
+
     fn visit_path(&mut self, path: &'ast syn::Path) {
         self.record_path(path, RefKind::Path);
         visit::visit_path(self, path);

@@ -47,6 +47,10 @@ struct PendingFn {
     params: Vec<(RawPath, Span, u32)>,
 }
 
+/// What [`FactsBuilder::enter_type`] opened, for [`FactsBuilder::exit_type`].
+#[must_use]
+pub struct TypeGroup(Option<Option<u32>>);
+
 /// Gathers [`Facts`] while the checker walks a file.
 #[derive(Debug, Default)]
 pub struct FactsBuilder {
@@ -167,6 +171,18 @@ impl FactsBuilder {
 
     pub fn close_group(&mut self, outer: Option<u32>) {
         self.group = outer;
+    }
+
+    /// A type begins: outside any group, its paths (with the types inside it) are one
+    /// finding (`-> Result<sqlx::Pool, sqlx::Error>`). Give the result to `exit_type`.
+    pub fn enter_type(&mut self) -> TypeGroup {
+        TypeGroup(self.group.is_none().then(|| self.open_group()))
+    }
+
+    pub fn exit_type(&mut self, group: TypeGroup) {
+        if let TypeGroup(Some(outer)) = group {
+            self.close_group(outer);
+        }
     }
 
     /// `extern crate x;`, `extern crate x as y;`, `extern crate self as y;`: the item
