@@ -228,3 +228,118 @@ fn unvalidated_input_follows_the_layer_role_and_falls_back_to_the_name() {
         .collect();
     assert_eq!(rules, vec![("unvalidated-input", "src/core.rs")]);
 }
+
+#[test]
+fn a_layer_naming_a_crate_outside_the_workspace_is_a_config_error_at_its_line() {
+    // Issue 8: a misspelt crate name used to make the layer own no files, silently.
+    let dir = common::package(&[
+        (
+            "panicfree.toml",
+            "[[layer]]\nname = \"core\"\nmodules = [\n  \"demo::core\",\n  \"dmeo::infra\",\n]\n",
+        ),
+        ("src/lib.rs", "pub mod core;\npub mod infra;\n"),
+        ("src/core.rs", "pub fn f() {}\n"),
+        ("src/infra.rs", "pub fn g() {}\n"),
+    ]);
+    let out = common::run_in(dir.path(), &[]);
+    assert_eq!(code(&out), 2);
+    let err = common::stderr(&out);
+    assert_eq!(err.lines().count(), 1, "{err}");
+    assert!(
+        err.contains("panicfree.toml:5: `layer[0].modules[1]`: layer `core` names module `dmeo::infra`, but no crate of the workspace is called `dmeo`, did you mean `demo::infra`?"),
+        "{err}"
+    );
+}
+
+#[test]
+fn a_crate_with_no_near_name_is_answered_with_the_workspace_crates() {
+    let dir = common::package(&[
+        (
+            "Cargo.toml",
+            "[package]\nname = \"demo\"\nversion = \"0.1.0\"\nedition = \"2021\"\n\n[workspace]\n\n[workspace.metadata.panicfree]\nlayer = [\n  { name = \"core\", modules = [\"my_service::core\"] },\n]\n",
+        ),
+        ("src/lib.rs", "pub mod core;\n"),
+        ("src/core.rs", "pub fn f() {}\n"),
+    ]);
+    let out = common::run_in(dir.path(), &[]);
+    assert_eq!(code(&out), 2);
+    let err = common::stderr(&out);
+    assert!(
+        err.contains("Cargo.toml:10: `workspace.metadata.panicfree.layer[0].modules[0]`: layer `core` names module `my_service::core`, but no crate of the workspace is called `my_service` (the workspace's crates: `demo`)"),
+        "{err}"
+    );
+}
+
+#[test]
+fn a_package_name_with_a_hyphen_is_answered_with_its_crate_name() {
+    let dir = common::package(&[
+        (
+            "panicfree.toml",
+            "[[layer]]\nname = \"core\"\nmodules = [\"demo-app::core\"]\n",
+        ),
+        ("src/lib.rs", "pub mod core;\n"),
+        ("src/core.rs", "pub fn f() {}\n"),
+    ]);
+    let out = common::run_in(dir.path(), &[]);
+    assert_eq!(code(&out), 2);
+    let err = common::stderr(&out);
+    assert!(
+        err.contains("panicfree.toml:3: `layer[0].modules[0]`: `demo-app::core` is not a module path like `my_crate::core`, did you mean `demo_app::core`?"),
+        "{err}"
+    );
+}
+
+#[test]
+fn a_layer_of_a_workspace_crate_left_out_by_p_is_no_error() {
+    // `-p worker` checks the worker only; the layers of `layered_svc` are still valid.
+    let out = check("layered", &["--format", "json", "-p", "worker"]);
+    assert_eq!(code(&out), 1, "{}", common::stderr(&out));
+    assert_eq!(
+        common::sites(&json(&out)),
+        [(
+            "Cargo.toml".to_owned(),
+            9,
+            "panic-abort-defeats-catch".to_owned()
+        )]
+    );
+}
+
+#[test]
+fn rocket_catches_handler_panics_so_abort_defeats_it() {
+    // Rocket 0.5 runs handlers under `catch_unwind`: no missing boundary, but with
+    // `panic = "abort"` nothing is caught.
+    let dir = common::package(&[
+        (
+            "Cargo.toml",
+            "[package]\nname = \"demo\"\nversion = \"0.1.0\"\nedition = \"2021\"\n\n[workspace]\n\n[profile.release]\npanic = \"abort\"\n",
+        ),
+        (
+            "src/main.rs",
+            "#[rocket::main]\nasync fn main() {\n    let _ = rocket::build().launch().await;\n}\n",
+        ),
+    ]);
+    let report = json(&common::run_in(dir.path(), &["--format", "json"]));
+    let findings = report["findings"].as_array().expect("findings");
+    assert_eq!(findings.len(), 1, "{report:#}");
+    assert_eq!(findings[0]["rule"], "panic-abort-defeats-catch");
+    assert!(findings[0]["message"]
+        .as_str()
+        .expect("message")
+        .contains("Rocket catches handler panics"));
+}
+
+#[test]
+fn the_catch_panic_middleware_of_each_framework_is_a_boundary() {
+    // poem's, salvo's and actix-web-lab's `CatchPanic`, tower-http's `CatchPanicLayer`.
+    let guarded = [
+        "fn main() {\n    let _ = poem::Server::new(());\n    let _ = poem::Route::new().with(poem::middleware::CatchPanic::new());\n}\n",
+        "use salvo::prelude::*;\nfn main() {\n    let _ = Router::new().hoop(CatchPanic::new());\n    let _ = salvo::Server::new(());\n}\n",
+        "use actix_web_lab::middleware::CatchPanic;\nfn main() {\n    let _ = actix_web::HttpServer::new(|| actix_web::App::new().wrap(CatchPanic::default()));\n}\n",
+        "fn main() {\n    let _ = tonic::transport::Server::builder().layer(tower_http::catch_panic::CatchPanicLayer::new());\n}\n",
+    ];
+    for main in guarded {
+        let dir = common::package(&[("src/main.rs", main)]);
+        let out = common::run_in(dir.path(), &["--format", "json"]);
+        assert_eq!(code(&out), 0, "{main}\n{}", stdout(&out));
+    }
+}

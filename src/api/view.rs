@@ -2,7 +2,9 @@
 //! packages they belong to, the manifests, and the layers.
 //!
 //! Re-exports are followed across files here (`pub use` in an allowed module that
-//! leads into a forbidden one), and renamed dependencies are mapped to their crates.
+//! leads into a forbidden one, `extern crate x as y` in any module, the crate root's
+//! `#[macro_export]` macros), and renamed dependencies and the extern prelude's
+//! aliases (`extern crate x as y` at a crate root) are mapped to their crates.
 //! Nothing is read or parsed: the view is built from the files' cached facts.
 
 use std::collections::{HashMap, HashSet};
@@ -56,6 +58,10 @@ pub struct WorkspaceView<'a> {
     modules: HashMap<&'a str, &'a ModuleFacts>,
     /// First segments of the known modules: the crates re-exports can be followed in.
     roots: HashSet<&'a str>,
+    /// `(crate, name)` -> the module that defines `#[macro_export]` macro `name`.
+    exported_macros: HashMap<(&'a str, &'a str), &'a str>,
+    /// `(crate, alias)` -> crate, from `extern crate x as alias` at a crate root.
+    extern_prelude: HashMap<(&'a str, &'a str), &'a str>,
 }
 
 impl<'a> WorkspaceView<'a> {
@@ -76,6 +82,21 @@ impl<'a> WorkspaceView<'a> {
             .keys()
             .filter_map(|m| m.split("::").next())
             .collect();
+        let mut exported_macros = HashMap::new();
+        let mut extern_prelude = HashMap::new();
+        for module in modules.values() {
+            let krate = module.path.split("::").next().unwrap_or_default();
+            for name in &module.exported_macros {
+                exported_macros
+                    .entry((krate, name.as_str()))
+                    .or_insert(module.path.as_str());
+            }
+            if module.path == krate {
+                for (alias, target) in &module.extern_crates {
+                    extern_prelude.insert((krate, alias.as_str()), target.as_str());
+                }
+            }
+        }
         WorkspaceView {
             files,
             packages,
@@ -84,6 +105,29 @@ impl<'a> WorkspaceView<'a> {
             layers,
             modules,
             roots,
+            exported_macros,
+            extern_prelude,
+        }
+    }
+
+    /// Where a reference from `module` really leads: the extern prelude of the
+    /// module's crate applied to an unresolved first segment, then re-exports followed.
+    pub fn target_of(&self, module: &str, target: &[String]) -> Vec<String> {
+        let own = module.split("::").next().unwrap_or_default();
+        let aliased = target.split_first().and_then(|(first, rest)| {
+            if first == own {
+                return None;
+            }
+            let krate = self.extern_prelude.get(&(own, first.as_str()))?;
+            Some(
+                std::iter::once((*krate).to_owned())
+                    .chain(rest.iter().cloned())
+                    .collect::<Vec<_>>(),
+            )
+        });
+        match aliased {
+            Some(aliased) => self.follow(&aliased),
+            None => self.follow(target),
         }
     }
 
@@ -139,6 +183,20 @@ impl<'a> WorkspaceView<'a> {
             }
             if let Some((_, to)) = module.reexports.iter().find(|(n, _)| n == name) {
                 return Some(to.iter().chain(tail).cloned().collect());
+            }
+            if let Some((_, krate)) = module.extern_crates.iter().find(|(n, _)| n == name) {
+                return Some(std::iter::once(krate).chain(tail).cloned().collect());
+            }
+            // `#[macro_export]` puts a macro at the crate root, wherever it is defined.
+            if split == 1 {
+                if let Some(home) = self.exported_macros.get(&(prefix, name.as_str())) {
+                    return Some(
+                        home.split("::")
+                            .map(str::to_owned)
+                            .chain(rest.iter().cloned())
+                            .collect(),
+                    );
+                }
             }
             for glob in &module.glob_reexports {
                 let inner = self.modules.get(glob.join("::").as_str());

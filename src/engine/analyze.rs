@@ -554,25 +554,23 @@ impl<'ast> Visit<'ast> for Checker<'_> {
     }
 
     fn visit_item_extern_crate(&mut self, item: &'ast syn::ItemExternCrate) {
-        if !self.gathers_facts() || item.ident == "self" {
-            return;
+        if self.gathers_facts() {
+            self.facts.extern_crate(&self.module, item);
         }
-        let raw = RawPath {
-            segments: vec![item.ident.to_string()],
-            leading_colon: true,
-        };
-        let end = item
-            .rename
-            .as_ref()
-            .map_or(item.ident.span(), |(_, r)| r.span());
-        let span = span::between(item.extern_token.span, end);
-        self.facts
-            .reference(&self.module, raw.clone(), span, RefKind::Use);
-        let name = item
-            .rename
-            .as_ref()
-            .map_or_else(|| item.ident.to_string(), |(_, r)| r.to_string());
-        self.facts.import(&self.module, raw, Some(name), false);
+    }
+
+    fn visit_item_macro(&mut self, item: &'ast syn::ItemMacro) {
+        if self.gathers_facts() {
+            self.facts.item_macro(&self.module, item);
+        }
+        visit::visit_item_macro(self, item);
+    }
+
+    /// The paths of one type (a return type, a field's type) are one boundary finding.
+    fn visit_type(&mut self, ty: &'ast syn::Type) {
+        let group = self.facts.enter_type();
+        visit::visit_type(self, ty);
+        self.facts.exit_type(group);
     }
 
     fn visit_path(&mut self, path: &'ast syn::Path) {
@@ -584,9 +582,11 @@ impl<'ast> Visit<'ast> for Checker<'_> {
         if attr.path().is_ident("derive") {
             let derives =
                 attr.parse_args_with(Punctuated::<syn::Path, Token![,]>::parse_terminated);
+            let outer = self.facts.open_group();
             for path in derives.iter().flatten() {
                 self.record_path(path, RefKind::Path);
             }
+            self.facts.close_group(outer);
         }
         visit::visit_attribute(self, attr);
     }
@@ -767,7 +767,10 @@ impl<'ast> Visit<'ast> for Checker<'_> {
     }
 
     fn visit_fn_arg(&mut self, arg: &'ast syn::FnArg) {
+        // One parameter is one finding, however many paths its type names.
+        let outer = self.facts.open_group();
         visit::visit_fn_arg(self, arg);
+        self.facts.close_group(outer);
         if let syn::FnArg::Typed(typed) = arg {
             self.arrays.bind_param(&typed.pat, Some(&typed.ty));
         }
@@ -904,6 +907,8 @@ impl<'ast> Visit<'ast> for Checker<'_> {
     }
 
     fn visit_macro(&mut self, mac: &'ast syn::Macro) {
+        // A macro's path names crates and modules like any other (`sqlx::query!`).
+        self.record_path(&mac.path, RefKind::Path);
         let name = mac
             .path
             .segments

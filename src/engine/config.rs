@@ -293,6 +293,21 @@ impl Config {
         self.layers.layer_of(module)
     }
 
+    /// An error about module `module` of layer `layer`, found after validation (it
+    /// names no crate or module of the workspace), at its line in the config.
+    pub fn layer_module_error(
+        &self,
+        layer: usize,
+        module: usize,
+        message: impl Into<String>,
+    ) -> ConfigError {
+        let file = self
+            .source
+            .clone()
+            .unwrap_or_else(|| PathBuf::from(FILE_NAME));
+        ConfigError::key(&file, &format!("layer[{layer}].modules[{module}]"), message)
+    }
+
     pub fn with_include_tests(mut self, include: bool) -> Config {
         self.include_tests = self.include_tests || include;
         self
@@ -569,9 +584,16 @@ fn validate_layers(raw: Vec<RawLayer>, origin: &Origin<'_>) -> Result<Vec<Layer>
                 ));
             }
             if !is_module_path(module) {
+                // A package name (`my-service`) is not its crate name (`my_service`).
+                let underscored = module.replace('-', "_");
+                let hint = if is_module_path(&underscored) {
+                    format!(", did you mean `{underscored}`?")
+                } else {
+                    String::new()
+                };
                 return Err(origin.error(
                     &format!("{key}.modules[{j}]"),
-                    format!("`{module}` is not a module path like `my_crate::core`"),
+                    format!("`{module}` is not a module path like `my_crate::core`{hint}"),
                 ));
             }
         }
@@ -628,12 +650,18 @@ fn known_rule(id: &str, origin: &Origin<'_>, key: &str) -> Result<RuleId, Config
 
 /// `, did you mean `x`?` for the nearest candidate within a small edit distance.
 pub fn suggest<'a>(wrong: &str, candidates: impl Iterator<Item = &'a str>) -> String {
+    nearest(wrong, candidates)
+        .map(|c| format!(", did you mean `{c}`?"))
+        .unwrap_or_default()
+}
+
+/// The nearest candidate within a small edit distance.
+pub fn nearest<'a>(wrong: &str, candidates: impl Iterator<Item = &'a str>) -> Option<&'a str> {
     candidates
         .map(|c| (edit_distance(wrong, c), c))
         .filter(|&(d, c)| d <= 2.max(c.len() / 3))
         .min()
-        .map(|(_, c)| format!(", did you mean `{c}`?"))
-        .unwrap_or_default()
+        .map(|(_, c)| c)
 }
 
 fn edit_distance(a: &str, b: &str) -> usize {

@@ -23,6 +23,9 @@ struct Scope {
     imports: HashMap<String, RawPath>,
     /// Items and child modules defined here.
     items: HashSet<String>,
+    /// Imports that were not themselves reported (`extern crate self as y`): paths
+    /// through them are references of their own.
+    unreported: HashSet<String>,
 }
 
 /// A path waiting for the whole file to be seen (items and `use`s may come later).
@@ -32,14 +35,21 @@ struct Pending {
     path: RawPath,
     span: Span,
     kind: RefKind,
+    group: Option<u32>,
+    /// How the reference reads in messages, when not as its path (`extern crate x`).
+    written: Option<String>,
 }
 
 #[derive(Debug)]
 struct PendingFn {
     module: String,
     name: String,
-    params: Vec<(RawPath, Span)>,
+    params: Vec<(RawPath, Span, u32)>,
 }
+
+/// What [`FactsBuilder::enter_type`] opened, for [`FactsBuilder::exit_type`].
+#[must_use]
+pub struct TypeGroup(Option<Option<u32>>);
 
 /// Gathers [`Facts`] while the checker walks a file.
 #[derive(Debug, Default)]
@@ -53,6 +63,9 @@ pub struct FactsBuilder {
     glob_reexports: Vec<(String, RawPath)>,
     deserialize: Vec<(String, RawPath)>,
     fns: Vec<PendingFn>,
+    /// The group that references go into now (see [`FactsBuilder::open_group`]).
+    group: Option<u32>,
+    groups: u32,
     pub runtime: Runtime,
 }
 
@@ -119,19 +132,140 @@ impl FactsBuilder {
     }
 
     pub fn reference(&mut self, module: &str, path: RawPath, span: Span, kind: RefKind) {
+        let group = match kind {
+            // The leaves of one `use` item come one after another and share its start.
+            RefKind::Use => match self.pending.last() {
+                Some(last)
+                    if last.kind == RefKind::Use
+                        && last.span.start == span.start
+                        && last.module == module =>
+                {
+                    last.group
+                }
+                _ => Some(self.new_group()),
+            },
+            RefKind::Path => self.group,
+        };
         self.pending.push(Pending {
             module: module.to_owned(),
             path,
             span,
             kind,
+            group,
+            written: None,
         });
+    }
+
+    fn new_group(&mut self) -> u32 {
+        self.groups = self.groups.wrapping_add(1);
+        self.groups
+    }
+
+    /// Starts a group: the paths referenced until [`FactsBuilder::close_group`] are
+    /// one finding (one function parameter, one `derive` attribute). Returns the
+    /// group that was open, for `close_group`.
+    pub fn open_group(&mut self) -> Option<u32> {
+        let group = Some(self.new_group());
+        std::mem::replace(&mut self.group, group)
+    }
+
+    pub fn close_group(&mut self, outer: Option<u32>) {
+        self.group = outer;
+    }
+
+    /// A type begins: outside any group, its paths (with the types inside it) are one
+    /// finding (`-> Result<sqlx::Pool, sqlx::Error>`). Give the result to `exit_type`.
+    pub fn enter_type(&mut self) -> TypeGroup {
+        TypeGroup(self.group.is_none().then(|| self.open_group()))
+    }
+
+    pub fn exit_type(&mut self, group: TypeGroup) {
+        if let TypeGroup(Some(outer)) = group {
+            self.close_group(outer);
+        }
+    }
+
+    /// `extern crate x;`, `extern crate x as y;`, `extern crate self as y;`: the item
+    /// names crate `x` (a reference, reported here), and `y` stands for it in this
+    /// module (and, at a crate root, in the whole crate: the workspace view knows).
+    pub fn extern_crate(&mut self, module: &str, item: &syn::ItemExternCrate) {
+        let ident = syn::ext::IdentExt::unraw(&item.ident).to_string();
+        let is_self = ident == "self";
+        let Some(name) = item
+            .rename
+            .as_ref()
+            .map(|(_, r)| syn::ext::IdentExt::unraw(r).to_string())
+            .or_else(|| (!is_self).then(|| ident.clone()))
+        else {
+            return;
+        };
+        if name == "_" {
+            return;
+        }
+        let (krate, path) = if is_self {
+            let path = RawPath {
+                segments: vec!["crate".to_owned()],
+                leading_colon: false,
+            };
+            (self.crate_name.clone(), path)
+        } else {
+            let path = RawPath {
+                segments: vec![ident.clone()],
+                leading_colon: true,
+            };
+            let end = item
+                .rename
+                .as_ref()
+                .map_or(item.ident.span(), |(_, r)| r.span());
+            let written = match &item.rename {
+                Some(_) => format!("extern crate {ident} as {name}"),
+                None => format!("extern crate {ident}"),
+            };
+            let group = Some(self.new_group());
+            self.pending.push(Pending {
+                module: module.to_owned(),
+                path: path.clone(),
+                span: span::between(item.extern_token.span, end),
+                kind: RefKind::Use,
+                group,
+                written: Some(written),
+            });
+            (ident, path)
+        };
+        self.enter_module(module);
+        if let Some(m) = self.modules.iter_mut().find(|m| m.path == module) {
+            m.extern_crates.push((name.clone(), krate));
+        }
+        if is_self {
+            if let Some(scope) = self.scopes.get_mut(module) {
+                scope.unreported.insert(name.clone());
+            }
+        }
+        self.import(module, path, Some(name), false);
+    }
+
+    /// A macro item: a `#[macro_export] macro_rules!` lives at the crate root.
+    pub fn item_macro(&mut self, module: &str, item: &syn::ItemMacro) {
+        let Some(ident) = &item.ident else {
+            return;
+        };
+        if !item.attrs.iter().any(|a| a.path().is_ident("macro_export")) {
+            return;
+        }
+        let name = syn::ext::IdentExt::unraw(ident).to_string();
+        self.enter_module(module);
+        if let Some(m) = self.modules.iter_mut().find(|m| m.path == module) {
+            if !m.exported_macros.contains(&name) {
+                m.exported_macros.push(name);
+            }
+        }
     }
 
     pub fn deserialize_type(&mut self, module: &str, path: RawPath) {
         self.deserialize.push((module.to_owned(), path));
     }
 
-    pub fn public_fn(&mut self, module: &str, name: String, params: Vec<(RawPath, Span)>) {
+    pub fn public_fn(&mut self, module: &str, name: String, params: Vec<(RawPath, Span, u32)>) {
         self.fns.push(PendingFn {
             module: module.to_owned(),
             name,
@@ -143,11 +277,18 @@ impl FactsBuilder {
     pub fn finish(mut self) -> Facts {
         let mut references = Vec::with_capacity(self.pending.len());
         for p in std::mem::take(&mut self.pending) {
-            let imported = p
-                .path
-                .segments
-                .first()
-                .is_some_and(|first| self.is_imported(&p.module, first));
+            // `self::name` is `name`.
+            let through = match p.path.segments.as_slice() {
+                [first, second, ..] if first == "self" => Some(second),
+                segments => segments.first(),
+            };
+            let imported = through.is_some_and(|name| {
+                self.is_imported(&p.module, name)
+                    && !self
+                        .scopes
+                        .get(&p.module)
+                        .is_some_and(|s| s.unreported.contains(name))
+            });
             // A path through an imported name was reported at its `use`.
             if p.kind == RefKind::Path && imported && !p.path.leading_colon {
                 continue;
@@ -157,9 +298,10 @@ impl FactsBuilder {
                     module: p.module,
                     target,
                     external,
-                    written: p.path.written(),
+                    written: p.written.unwrap_or_else(|| p.path.written()),
                     span: p.span,
                     kind: p.kind,
+                    group: p.group,
                 });
             }
         }
@@ -187,11 +329,12 @@ impl FactsBuilder {
                 params: f
                     .params
                     .iter()
-                    .filter_map(|(path, span)| {
+                    .filter_map(|(path, span, param)| {
                         Some(ParamType {
                             target: self.resolve_name(&f.module, path)?,
                             written: path.written(),
                             span: *span,
+                            param: *param,
                         })
                     })
                     .collect(),
@@ -303,16 +446,31 @@ pub(crate) fn raw_path(path: &syn::Path) -> RawPath {
     }
 }
 
-/// Every path in a type, with its span (`Json<CreateUser>` gives both).
+/// Every path in the types it is given, with its span (`Json<CreateUser>` gives
+/// both) and which of the types (0-based) it is in: each call of `visit_type` from
+/// outside is one parameter's type.
 #[derive(Default)]
 pub(crate) struct TypePaths {
-    pub(crate) found: Vec<(RawPath, Span)>,
+    pub(crate) found: Vec<(RawPath, Span, u32)>,
+    /// Types visited from outside so far.
+    types: u32,
+    depth: u32,
 }
 
 impl<'ast> Visit<'ast> for TypePaths {
+    fn visit_type(&mut self, ty: &'ast syn::Type) {
+        if self.depth == 0 {
+            self.types = self.types.saturating_add(1);
+        }
+        self.depth += 1;
+        visit::visit_type(self, ty);
+        self.depth -= 1;
+    }
+
     fn visit_path(&mut self, path: &'ast syn::Path) {
         let span = span::between(span::path_start(path), span::path_end(path));
-        self.found.push((raw_path(path), span));
+        let param = self.types.saturating_sub(1);
+        self.found.push((raw_path(path), span, param));
         visit::visit_path(self, path);
     }
 }
@@ -355,6 +513,7 @@ pub(crate) fn may_be_evidence(path: &syn::Path) -> bool {
             s.ident == "set_hook"
                 || s.ident == "catch_unwind"
                 || s.ident == "CatchPanicLayer"
+                || s.ident == "CatchPanic"
                 || s.ident == "catch_panic"
         })
 }
@@ -365,17 +524,22 @@ pub(crate) fn runtime_evidence(segments: &[String], span: Span, runtime: &mut Ru
     if has("set_hook") && has("panic") {
         runtime.hook = true;
     }
-    if has("catch_unwind") || has("CatchPanicLayer") || has("catch_panic") {
+    // tower-http's `CatchPanicLayer` (axum, tonic, hyper), and the `CatchPanic`
+    // middleware of poem, salvo and actix-web-lab.
+    if has("catch_unwind") || has("CatchPanicLayer") || has("CatchPanic") || has("catch_panic") {
         runtime.catches = true;
     }
-    if runtime.serves.is_none() {
-        let serves = segments.first().is_some_and(|krate| {
-            SERVERS
-                .iter()
-                .any(|(c, items)| krate == c && items.iter().any(|i| has(i)))
-        });
-        if serves {
+    let server = segments.first().and_then(|krate| {
+        SERVERS
+            .iter()
+            .find(|(c, items)| krate == c && items.iter().any(|i| has(i)))
+    });
+    if let Some((krate, _)) = server {
+        if runtime.serves.is_none() {
             runtime.serves = Some(span);
+        }
+        if !runtime.servers.iter().any(|s| s == krate) {
+            runtime.servers.push((*krate).to_owned());
         }
     }
 }

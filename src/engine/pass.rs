@@ -5,7 +5,6 @@
 //! modules, runs every enabled workspace rule in parallel and applies their levels.
 
 use std::collections::HashSet;
-use std::path::PathBuf;
 
 use rayon::prelude::*;
 
@@ -69,7 +68,7 @@ pub fn run(input: PassInput<'_>) -> Result<Vec<Finding>, ConfigError> {
         manifests,
         &config.layers,
     );
-    check_layer_modules(&view, config)?;
+    check_layer_modules(&view, ws, config)?;
     let enabled: Vec<_> = rules::ALL
         .iter()
         .filter(|r| r.kind() == RuleKind::Workspace)
@@ -100,23 +99,62 @@ pub fn run(input: PassInput<'_>) -> Result<Vec<Finding>, ConfigError> {
     Ok(per_rule.into_iter().flatten().collect())
 }
 
-/// A layer that names a module of a checked crate that does not exist is a
-/// config error (modules of crates outside this run cannot be checked).
-fn check_layer_modules(view: &WorkspaceView<'_>, config: &Config) -> Result<(), ConfigError> {
-    let crates: HashSet<&str> = view.targets.iter().map(|t| t.crate_name).collect();
-    let source = config
-        .source
-        .clone()
-        .unwrap_or_else(|| PathBuf::from(config::FILE_NAME));
+/// A layer that names a crate that is not in the workspace, or a module of a
+/// checked crate that does not exist, is a config error: it would own no code and
+/// check nothing. (Modules of workspace crates outside this run, `-p`, cannot be
+/// checked, so they are taken on trust.)
+fn check_layer_modules(
+    view: &WorkspaceView<'_>,
+    ws: &Workspace,
+    config: &Config,
+) -> Result<(), ConfigError> {
+    let checked: HashSet<&str> = view.targets.iter().map(|t| t.crate_name).collect();
+    let mut workspace: Vec<&str> = ws
+        .packages
+        .iter()
+        .flat_map(|p| &p.targets)
+        .map(|t| t.crate_name.as_str())
+        .collect();
+    workspace.sort_unstable();
+    workspace.dedup();
     for (i, layer) in config.layers.iter().enumerate() {
         for (j, module) in layer.modules.iter().enumerate() {
-            let krate = module.split("::").next().unwrap_or_default();
-            if !crates.contains(krate) || view.has_module(module) {
+            let (krate, rest) = module.split_once("::").unwrap_or((module, ""));
+            if !workspace.contains(&krate) {
+                // The nearest crate name, with the rest of the module path kept.
+                let nearest = config::nearest(krate, workspace.iter().copied()).map(|c| {
+                    if rest.is_empty() {
+                        c.to_owned()
+                    } else {
+                        format!("{c}::{rest}")
+                    }
+                });
+                let suggestion = match nearest {
+                    Some(path) => format!(", did you mean `{path}`?"),
+                    None => format!(
+                        " (the workspace's crates: {})",
+                        workspace
+                            .iter()
+                            .map(|c| format!("`{c}`"))
+                            .collect::<Vec<_>>()
+                            .join(", ")
+                    ),
+                };
+                return Err(config.layer_module_error(
+                    i,
+                    j,
+                    format!(
+                        "layer `{}` names module `{module}`, but no crate of the workspace is called `{krate}`{suggestion}",
+                        layer.name
+                    ),
+                ));
+            }
+            if !checked.contains(krate) || view.has_module(module) {
                 continue;
             }
-            return Err(ConfigError::key(
-                &source,
-                &format!("layer[{i}].modules[{j}]"),
+            return Err(config.layer_module_error(
+                i,
+                j,
                 format!(
                     "layer `{}` names module `{module}`, which does not exist{}",
                     layer.name,

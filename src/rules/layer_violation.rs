@@ -1,7 +1,9 @@
 //! `layer-violation`: see `layer_violation.md`.
 
+use crate::api::facts::{self, Reference};
+use crate::api::layers::Layer;
 use crate::api::view::WorkspaceView;
-use crate::api::{Level, Rule, RuleId, RuleKind, WorkspaceSink, WorkspaceSite};
+use crate::api::{FileId, Level, Rule, RuleId, RuleKind, Span, WorkspaceSink, WorkspaceSite};
 
 pub struct LayerViolation;
 
@@ -24,43 +26,123 @@ impl Rule for LayerViolation {
 
     fn workspace(&self, view: &WorkspaceView<'_>, out: &mut WorkspaceSink) {
         for file in &view.files {
-            for r in &file.facts.references {
-                let Some(from) = view.layers.layer_of(&r.module) else {
-                    continue;
-                };
-                let followed = view.follow(&r.target);
+            let offending = file.facts.references.iter().filter_map(|r| {
+                let from = view.layers.layer_of(&r.module)?;
+                let followed = view.target_of(&r.module, &r.target);
                 let target = followed.join("::");
-                let Some(to) = view.layers.layer_of(&target) else {
-                    continue;
-                };
+                let to = view.layers.layer_of(&target)?;
                 if to.name == from.name || from.may_use.contains(&to.name) {
-                    continue;
+                    return None;
                 }
-                let allowed = if from.may_use.is_empty() {
-                    "nothing".to_owned()
-                } else {
-                    from.may_use.join(", ")
-                };
                 let via = if followed == r.target {
-                    String::new()
+                    Via::Direct
+                } else if view.follow(&r.target) != r.target {
+                    Via::Reexport
                 } else {
-                    format!(" (through a re-export, it is `{target}`)")
+                    Via::Alias
                 };
-                out.push(WorkspaceSite {
-                    rule: RuleId::LayerViolation,
-                    file: file.file,
-                    span: r.span,
-                    message: format!(
-                        "{} may not use {} ({} may use: {allowed})",
-                        from.name, to.name, from.name
-                    ),
-                    help: Some(format!(
-                        "`{}` is in layer `{}`{via}; depend on an abstraction that `{}` owns, or allow the edge with `may_use = [\"{}\"]`",
-                        r.written, to.name, from.name, to.name
-                    )),
-                    layer: Some(from.name.clone()),
-                });
+                let edge = Edge {
+                    from,
+                    to,
+                    reference: r,
+                    target,
+                    via,
+                };
+                Some((r.group, r.span, edge))
+            });
+            for (span, edges) in facts::merge(offending) {
+                if let Some(site) = site(file.file, span, &edges) {
+                    out.push(site);
+                }
             }
         }
     }
+}
+
+/// One path from a layer into a layer it may not use.
+struct Edge<'a> {
+    from: &'a Layer,
+    to: &'a Layer,
+    reference: &'a Reference,
+    /// Where it leads, re-exports followed.
+    target: String,
+    via: Via,
+}
+
+/// How a path reached its target.
+#[derive(PartialEq)]
+enum Via {
+    Direct,
+    /// A `pub use` (or `#[macro_export]`) was followed.
+    Reexport,
+    /// The first segment is an alias of a crate (`extern crate self as name`).
+    Alias,
+}
+
+impl Edge<'_> {
+    /// ` (through a re-export, it is `target`)`, or nothing when the path was direct.
+    fn via(&self) -> String {
+        match self.via {
+            Via::Direct => String::new(),
+            Via::Reexport => format!(" (through a re-export, it is `{}`)", self.target),
+            Via::Alias => format!(" (it is `{}`)", self.target),
+        }
+    }
+}
+
+/// One finding for paths that are one (a `use` item, a parameter, a `derive`).
+fn site(file: FileId, span: Span, edges: &[Edge<'_>]) -> Option<WorkspaceSite> {
+    let first = edges.first()?;
+    let from = first.from;
+    let mut to: Vec<&str> = Vec::new();
+    for edge in edges {
+        if !to.contains(&edge.to.name.as_str()) {
+            to.push(&edge.to.name);
+        }
+    }
+    let allowed = if from.may_use.is_empty() {
+        "nothing".to_owned()
+    } else {
+        from.may_use.join(", ")
+    };
+    let may_use = to
+        .iter()
+        .map(|l| format!("\"{l}\""))
+        .collect::<Vec<_>>()
+        .join(", ");
+    let located = match edges {
+        [one] => format!(
+            "`{}` is in layer `{}`{}",
+            one.reference.written,
+            one.to.name,
+            one.via()
+        ),
+        many => {
+            let names: Vec<String> = many
+                .iter()
+                .map(|e| format!("`{}`{}", e.reference.written, e.via()))
+                .collect();
+            let layers: Vec<String> = to.iter().map(|l| format!("`{l}`")).collect();
+            match layers.as_slice() {
+                [one] => format!("{} are in layer {one}", names.join(", ")),
+                _ => format!("{} are in layers {}", names.join(", "), layers.join(", ")),
+            }
+        }
+    };
+    Some(WorkspaceSite {
+        rule: RuleId::LayerViolation,
+        file,
+        span,
+        message: format!(
+            "{} may not use {} ({} may use: {allowed})",
+            from.name,
+            to.join(" or "),
+            from.name
+        ),
+        help: Some(format!(
+            "{located}; depend on an abstraction that `{}` owns, or allow the edge with `may_use = [{may_use}]`",
+            from.name,
+        )),
+        layer: Some(from.name.clone()),
+    })
 }

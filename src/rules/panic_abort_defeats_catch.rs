@@ -23,9 +23,20 @@ impl Rule for PanicAbortDefeatsCatch {
     }
 
     fn workspace(&self, wf: &WorkspaceView<'_>, out: &mut WorkspaceSink) {
-        if !wf.files.iter().any(|f| f.facts.runtime.catches) {
+        let catches = wf.files.iter().any(|f| f.facts.runtime.catches);
+        // Rocket 0.5 wraps every handler in `catch_unwind`: a Rocket service relies on it.
+        let rocket = wf
+            .files
+            .iter()
+            .any(|f| f.facts.runtime.servers.iter().any(|s| s == "rocket"));
+        if !catches && !rocket {
             return;
         }
+        let who = if catches {
+            "the code catches panics"
+        } else {
+            "Rocket catches handler panics"
+        };
         for manifest in &wf.manifests {
             for (profile, span) in abort_profiles(manifest.text) {
                 out.push(WorkspaceSite {
@@ -33,7 +44,7 @@ impl Rule for PanicAbortDefeatsCatch {
                     file: manifest.file,
                     span,
                     message: format!(
-                        "profile `{profile}` sets `panic = \"abort\"`, but the code catches panics: with abort, nothing is caught"
+                        "profile `{profile}` sets `panic = \"abort\"`, but {who}: with abort, nothing is caught"
                     ),
                     help: Some(
                         "remove `panic = \"abort\"` (unwinding is the default), or stop relying on `catch_unwind`/`CatchPanicLayer`"

@@ -2,6 +2,7 @@
 
 use std::collections::HashSet;
 
+use crate::api::facts;
 use crate::api::layers::{Layer, Role};
 use crate::api::view::WorkspaceView;
 use crate::api::{Level, Rule, RuleId, RuleKind, WorkspaceSink, WorkspaceSite};
@@ -55,22 +56,33 @@ impl Rule for UnvalidatedInput {
                 if !is_core(layer) {
                     continue;
                 }
-                for param in &func.params {
-                    let target = wf.follow(&param.target).join("::");
-                    if !raw_types.contains(&target) {
-                        continue;
+                let raw = func.params.iter().filter(|param| {
+                    raw_types.contains(&wf.target_of(&func.module, &param.target).join("::"))
+                });
+                // One parameter is one finding, however many raw types it holds.
+                let per_param = facts::merge(raw.map(|p| (Some(p.param), p.span, p)));
+                for (span, params) in per_param {
+                    let mut written: Vec<String> = Vec::new();
+                    for p in &params {
+                        let name = format!("`{}`", p.written);
+                        if !written.contains(&name) {
+                            written.push(name);
+                        }
                     }
+                    let (types, what) = match written.as_slice() {
+                        [one] => (one.clone(), "a raw `Deserialize` input type"),
+                        _ => (written.join(" and "), "raw `Deserialize` input types"),
+                    };
                     out.push(WorkspaceSite {
                         rule: RuleId::UnvalidatedInput,
                         file: file.file,
-                        span: param.span,
+                        span,
                         message: format!(
-                            "public {} function `{}` takes `{}`, a raw `Deserialize` input type",
-                            layer.name, func.name, param.written
+                            "public {} function `{}` takes {types}, {what}",
+                            layer.name, func.name
                         ),
                         help: Some(format!(
-                            "validate `{}` in the input layer and take the validated type instead",
-                            param.written
+                            "validate {types} in the input layer and take the validated type instead"
                         )),
                         layer: Some(layer.name.clone()),
                     });
