@@ -67,6 +67,8 @@ pub enum Format {
     Human,
     /// The stable JSON report (schema version 1)
     Json,
+    /// SARIF 2.1.0, for code scanning
+    Sarif,
 }
 
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq, ValueEnum)]

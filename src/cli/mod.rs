@@ -77,6 +77,7 @@ pub fn run(args: &CheckArgs) -> Result<Outcome, RunError> {
             output::human::render(&report, color)
         }
         Format::Json => output::json::render(&report),
+        Format::Sarif => output::sarif::render(&report),
     };
     write_report(args.output.as_ref(), &text)?;
 

@@ -11,6 +11,7 @@
 
 pub mod analyze;
 pub mod apply;
+pub mod baseline;
 pub mod cache;
 pub mod config;
 pub mod facts;

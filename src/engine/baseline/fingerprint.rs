@@ -1,0 +1,169 @@
+//! The identity of a finding across edits: its rule, package, path, owning item and a
+//! hash of the normalized code of the site. Never a line or a column, so inserting
+//! lines above a site, moving a function within its file or reformatting the file
+//! with rustfmt leaves every identity as it was.
+
+use std::collections::HashMap;
+
+use crate::api::{FileId, RuleId};
+use crate::engine::report::{Finding, Report};
+use crate::engine::source::SourceText;
+
+/// What a finding is, whatever line it is on.
+#[derive(Clone, Debug, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub struct Key {
+    pub rule: RuleId,
+    /// The package of the file (empty when the file belongs to none).
+    pub package: String,
+    /// The file, relative to the workspace root, `/`-separated.
+    pub path: String,
+    /// The owning item (`my_crate::users::Store::insert`), empty outside any item.
+    pub item: String,
+    /// 16 hex digits: the xxh3 hash of the site's code, normalized by [`normalize`].
+    pub code: String,
+}
+
+impl Key {
+    /// One hash of the whole key, 16 hex digits.
+    pub fn hash(&self) -> String {
+        let text = [
+            self.rule.as_str(),
+            &self.package,
+            &self.path,
+            &self.item,
+            &self.code,
+        ]
+        .join("\0");
+        hex(xxhash_rust::xxh3::xxh3_64(text.as_bytes()))
+    }
+}
+
+/// The key of every finding of `report`, in the report's order.
+pub fn keys(report: &Report) -> Vec<Key> {
+    let mut texts: HashMap<FileId, Option<SourceText>> = HashMap::new();
+    report
+        .findings
+        .iter()
+        .map(|finding| {
+            let text = texts.entry(finding.file).or_insert_with(|| {
+                let text = report.file(finding.file)?.text.as_ref()?;
+                Some(SourceText::new(text.to_string()))
+            });
+            key(report, finding, text.as_ref())
+        })
+        .collect()
+}
+
+fn key(report: &Report, finding: &Finding, text: Option<&SourceText>) -> Key {
+    let file = report.file(finding.file);
+    let code = text.map_or_else(String::new, |text| {
+        let start = text.offset(finding.span.start);
+        let end = text.offset(finding.span.end).max(start);
+        normalize(text.as_str().get(start..end).unwrap_or(""))
+    });
+    Key {
+        rule: finding.rule,
+        package: file.and_then(|f| f.package.clone()).unwrap_or_default(),
+        path: file.map(|f| f.display.clone()).unwrap_or_default(),
+        item: finding.item.clone().unwrap_or_default(),
+        code: hex(xxhash_rust::xxh3::xxh3_64(code.as_bytes())),
+    }
+}
+
+/// SARIF's `primaryLocationLineHash` of every finding: the hash of its [`Key`] and,
+/// after a colon, which occurrence of that key it is (1-based, in report order), as
+/// GitHub's own fingerprints count repeated lines.
+pub fn line_hashes(keys: &[Key]) -> Vec<String> {
+    let mut seen: HashMap<&Key, u32> = HashMap::new();
+    keys.iter()
+        .map(|key| {
+            let n = seen.entry(key).or_insert(0);
+            *n = n.saturating_add(1);
+            format!("{}:{n}", key.hash())
+        })
+        .collect()
+}
+
+/// The code of a site as rustfmt cannot change it: whitespace outside string and
+/// character literals removed, and a comma right before a closing bracket dropped
+/// (rustfmt adds one when it breaks a call over several lines).
+pub fn normalize(code: &str) -> String {
+    let mut out = String::with_capacity(code.len());
+    let mut chars = code.chars().peekable();
+    while let Some(c) = chars.next() {
+        match c {
+            c if c.is_whitespace() => {}
+            ')' | ']' | '}' => {
+                if out.ends_with(',') {
+                    out.pop();
+                }
+                out.push(c);
+            }
+            '"' => {
+                out.push(c);
+                let mut escaped = false;
+                for c in chars.by_ref() {
+                    out.push(c);
+                    match c {
+                        '\\' if !escaped => escaped = true,
+                        '"' if !escaped => break,
+                        _ => escaped = false,
+                    }
+                }
+            }
+            // A character literal (`' '`, `'"'`, `'\''`) is copied as it is; a
+            // lifetime (`'a`) has no closing quote right after its first character.
+            '\'' => {
+                out.push(c);
+                let mut ahead = chars.clone();
+                let literal = match ahead.next() {
+                    Some('\\') => ahead.any(|c| c == '\''),
+                    Some(_) => ahead.next() == Some('\''),
+                    None => false,
+                };
+                if literal {
+                    let mut escaped = false;
+                    for c in chars.by_ref() {
+                        out.push(c);
+                        match c {
+                            '\\' if !escaped => escaped = true,
+                            '\'' if !escaped => break,
+                            _ => escaped = false,
+                        }
+                    }
+                }
+            }
+            c => out.push(c),
+        }
+    }
+    out
+}
+
+fn hex(hash: u64) -> String {
+    format!("{hash:016x}")
+}
+
+#[cfg(test)]
+mod tests {
+    use super::normalize;
+
+    #[test]
+    fn rustfmt_changes_nothing_that_counts() {
+        assert_eq!(normalize("unwrap ( )"), "unwrap()");
+        assert_eq!(
+            normalize("panic!(\n    \"bad {}\",\n    x,\n)"),
+            normalize("panic!(\"bad {}\", x)")
+        );
+        assert_eq!(normalize("v[ i ]"), "v[i]");
+    }
+
+    #[test]
+    fn literals_keep_their_spaces() {
+        assert_eq!(normalize("expect(\"a b\")"), "expect(\"a b\")");
+        assert_eq!(normalize("expect(\"a \\\" b\")"), "expect(\"a \\\" b\")");
+        assert_ne!(normalize("f(' ')"), normalize("f('')"));
+        assert_eq!(normalize("f('\"', a , b)"), "f('\"',a,b)");
+        assert_eq!(normalize("f::< 'a >( x )"), "f::<'a>(x)");
+        assert_ne!(normalize("expect(\"a b\")"), normalize("expect(\"ab\")"));
+    }
+}
