@@ -55,6 +55,8 @@ pub struct CheckArgs {
     /// Directory for the cache (default: cargo's target directory)
     #[arg(long, value_name = "DIR")]
     pub target_dir: Option<PathBuf>,
+    #[command(flatten)]
+    pub report: ReportArgs,
     /// Check only these files (non-`.rs` paths are ignored), as a pre-commit hook does
     #[arg(value_name = "FILES")]
     pub files: Vec<PathBuf>,
@@ -69,6 +71,10 @@ pub enum Format {
     Json,
     /// SARIF 2.1.0, for code scanning
     Sarif,
+    /// GitHub Actions annotations (and a table in `$GITHUB_STEP_SUMMARY`)
+    Github,
+    /// One line a finding: `path:line:col: rule: message`
+    Short,
 }
 
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq, ValueEnum)]
@@ -96,4 +102,13 @@ impl Cli {
             None => cli.check,
         })
     }
+}
+
+/// The options of the integrations: what the report leaves out, baselines, changed
+/// code, statistics, editors.
+#[derive(Debug, Clone, Default, clap::Args)]
+pub struct ReportArgs {
+    /// Leave justified findings out of the human, short and github reports (they are still counted)
+    #[arg(long)]
+    pub hide_justified: bool,
 }

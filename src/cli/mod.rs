@@ -2,12 +2,12 @@
 //! [`Outcome`] that `main` turns into the exit status.
 
 pub mod args;
+mod render;
 
-use std::io::{IsTerminal, Write};
-use std::path::PathBuf;
+use std::io::Write;
+use std::path::{Path, PathBuf};
 
 use crate::engine::{self, EngineError, Request};
-use crate::output;
 pub use args::{CheckArgs, Cli, Color, Format};
 
 /// Why a run could not do its job (exit status 2).
@@ -63,23 +63,11 @@ pub fn run(args: &CheckArgs) -> Result<Outcome, RunError> {
     for warning in &report.warnings {
         let _ = writeln!(stderr, "warning: {warning}");
     }
-    let text = match args.format {
-        Format::Human => {
-            let color = match args.color {
-                Color::Always => true,
-                Color::Never => false,
-                Color::Auto => {
-                    args.output.is_none()
-                        && std::io::stdout().is_terminal()
-                        && std::env::var_os("NO_COLOR").is_none()
-                }
-            };
-            output::human::render(&report, color)
-        }
-        Format::Json => output::json::render(&report),
-        Format::Sarif => output::sarif::render(&report),
-    };
-    write_report(args.output.as_ref(), &text)?;
+    let rendered = render::render(&report, args);
+    write_report(args.output.as_ref(), &rendered.text)?;
+    if let Some((path, summary)) = &rendered.step_summary {
+        append(path, summary)?;
+    }
 
     let summary = report.summary();
     let _ = writeln!(stderr, "{}", summary.line());
@@ -113,4 +101,17 @@ fn write_report(output: Option<&PathBuf>, text: &str) -> Result<(), RunError> {
             }
         }
     }
+}
+
+/// Appends `text` to the file at `path` (GitHub's step summary), creating it.
+fn append(path: &Path, text: &str) -> Result<(), RunError> {
+    std::fs::OpenOptions::new()
+        .create(true)
+        .append(true)
+        .open(path)
+        .and_then(|mut file| file.write_all(text.as_bytes()))
+        .map_err(|source| RunError::Output {
+            path: path.display().to_string(),
+            source,
+        })
 }

@@ -2,6 +2,11 @@
 //! text, one module per format. They add nothing to what the report says.
 
 pub mod docs;
+pub mod github;
 pub mod human;
 pub mod json;
 pub mod sarif;
+pub mod short;
+mod view;
+
+pub use view::View;
