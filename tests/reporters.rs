@@ -47,7 +47,15 @@ fn json_fields_are_all_present_and_typed() {
     let v: serde_json::Value = serde_json::from_str(&out).expect("valid JSON");
     assert_eq!(v["schema_version"], 1);
     assert_eq!(v["tool"]["name"], "cargo-panicfree");
-    for key in ["files", "findings", "blocking", "justified", "parse_errors"] {
+    assert!(v["baseline"].is_null(), "no --baseline given");
+    for key in [
+        "files",
+        "findings",
+        "blocking",
+        "justified",
+        "parse_errors",
+        "baselined",
+    ] {
         assert!(v["summary"][key].is_u64(), "summary.{key}");
     }
     for f in v["findings"].as_array().expect("findings") {
@@ -67,7 +75,8 @@ fn json_fields_are_all_present_and_typed() {
                 "end_column",
                 "package",
                 "layer",
-                "justification"
+                "justification",
+                "baselined"
             ]
         );
         assert!(f["end_line"].as_u64() >= f["line"].as_u64());

@@ -111,4 +111,13 @@ pub struct ReportArgs {
     /// Leave justified findings out of the human, short and github reports (they are still counted)
     #[arg(long)]
     pub hide_justified: bool,
+    /// Report only findings not in this baseline file; its findings never block
+    #[arg(long, value_name = "FILE", conflicts_with = "write_baseline")]
+    pub baseline: Option<PathBuf>,
+    /// Record today's findings in FILE and exit; over an existing FILE, only drop what is gone
+    #[arg(long, value_name = "FILE")]
+    pub write_baseline: Option<PathBuf>,
+    /// With --write-baseline over an existing file, also add the findings it does not count
+    #[arg(long, requires = "write_baseline")]
+    pub accept_new: bool,
 }

@@ -2,11 +2,14 @@
 //! [`Outcome`] that `main` turns into the exit status.
 
 pub mod args;
+mod gate;
 mod render;
 
 use std::io::Write;
 use std::path::{Path, PathBuf};
 
+use crate::engine::baseline::BaselineError;
+use crate::engine::report::Summary;
 use crate::engine::{self, EngineError, Request};
 pub use args::{CheckArgs, Cli, Color, Format};
 
@@ -15,6 +18,8 @@ pub use args::{CheckArgs, Cli, Color, Format};
 pub enum RunError {
     #[error(transparent)]
     Engine(#[from] EngineError),
+    #[error(transparent)]
+    Baseline(#[from] BaselineError),
     #[error("cannot write the report to {path}: {source}")]
     Output {
         path: String,
@@ -34,6 +39,17 @@ pub enum Outcome {
 }
 
 impl Outcome {
+    /// What a report's summary says.
+    pub fn of(summary: &Summary) -> Outcome {
+        if summary.internal_errors > 0 {
+            Outcome::Incomplete
+        } else if summary.blocking > 0 {
+            Outcome::Blocking
+        } else {
+            Outcome::Clean
+        }
+    }
+
     pub fn exit_code(self) -> u8 {
         match self {
             Outcome::Clean => 0,
@@ -57,12 +73,16 @@ pub fn request(args: &CheckArgs) -> Request {
 
 /// Checks what `args` says, writes the report, and says how it went.
 pub fn run(args: &CheckArgs) -> Result<Outcome, RunError> {
-    let report = engine::check_workspace(&request(args))?;
+    let mut report = engine::check_workspace(&request(args))?;
     let mut stderr = std::io::stderr();
     // Warnings and the summary are a courtesy: a closed stderr must not fail the run.
     for warning in &report.warnings {
         let _ = writeln!(stderr, "warning: {warning}");
     }
+    if let Some(path) = &args.report.write_baseline {
+        return gate::write_baseline(&report, args, path);
+    }
+    gate::apply_baseline(&mut report, args)?;
     let rendered = render::render(&report, args);
     write_report(args.output.as_ref(), &rendered.text)?;
     if let Some((path, summary)) = &rendered.step_summary {
@@ -71,13 +91,7 @@ pub fn run(args: &CheckArgs) -> Result<Outcome, RunError> {
 
     let summary = report.summary();
     let _ = writeln!(stderr, "{}", summary.line());
-    Ok(if summary.internal_errors > 0 {
-        Outcome::Incomplete
-    } else if summary.blocking > 0 {
-        Outcome::Blocking
-    } else {
-        Outcome::Clean
-    })
+    Ok(Outcome::of(&summary))
 }
 
 fn write_report(output: Option<&PathBuf>, text: &str) -> Result<(), RunError> {

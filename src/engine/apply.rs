@@ -43,6 +43,7 @@ pub fn apply(
             },
             item: site.item.clone(),
             justification,
+            baselined: false,
         });
     }
     if let Some(severity) = config.severity(RuleId::UnusedJustification) {
@@ -60,6 +61,7 @@ pub fn apply(
                     layer: layer.clone(),
                     item: None,
                     justification: None,
+                    baselined: false,
                 }),
         );
     }

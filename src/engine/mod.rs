@@ -211,6 +211,7 @@ pub fn check_workspace(request: &Request) -> Result<Report, EngineError> {
     }
     let mut report = Report::new(files, files_checked, findings);
     report.warnings = warnings;
+    report.reported = shown;
     Ok(report)
 }
 

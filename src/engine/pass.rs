@@ -92,6 +92,7 @@ pub fn run(input: PassInput<'_>) -> Result<Vec<Finding>, ConfigError> {
                     layer: site.layer,
                     item: None,
                     justification: None,
+                    baselined: false,
                 })
                 .collect()
         })

@@ -3,6 +3,7 @@
 //! (path, line, column, rule) so that every format is deterministic.
 
 use crate::api::{FileId, RuleId, Severity, Span};
+use crate::engine::baseline::key::Key;
 use crate::engine::model::File;
 
 /// One finding, with the configuration applied.
@@ -20,12 +21,15 @@ pub struct Finding {
     pub item: Option<String>,
     /// The reason given by a justification, when the site is justified.
     pub justification: Option<String>,
+    /// An entry of the `--baseline` file accepts it: reported in JSON and SARIF, never blocking.
+    pub baselined: bool,
 }
 
 impl Finding {
-    /// A finding blocks when it is an error that no justification excuses.
+    /// A finding blocks when it is an error that no justification excuses and no
+    /// baseline accepts.
     pub fn is_blocking(&self) -> bool {
-        self.severity == Severity::Error && self.justification.is_none()
+        self.severity == Severity::Error && self.justification.is_none() && !self.baselined
     }
 }
 
@@ -39,6 +43,20 @@ pub struct Report {
     pub findings: Vec<Finding>,
     /// Things the user should know that are not findings (a cache that could not be used).
     pub warnings: Vec<String>,
+    /// Whether each file of `files` is reported on (not excluded, and named in FILES
+    /// mode); empty means every file is.
+    pub reported: Vec<bool>,
+    /// What `--baseline` did, when one was given.
+    pub baseline: Option<BaselineUse>,
+}
+
+/// The baseline a report was compared with.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct BaselineUse {
+    /// The baseline file, as given.
+    pub file: String,
+    /// Entries that match fewer findings than they count, with how many are gone.
+    pub gone: Vec<(Key, u32)>,
 }
 
 /// The counts every format shows.
@@ -51,6 +69,10 @@ pub struct Summary {
     pub justified: usize,
     pub parse_errors: usize,
     pub internal_errors: usize,
+    /// Findings the baseline accepts.
+    pub baselined: usize,
+    /// With a baseline, how many of its findings no longer occur.
+    pub baseline_gone: Option<usize>,
 }
 
 impl Report {
@@ -69,12 +91,19 @@ impl Report {
             files_checked,
             findings,
             warnings: Vec::new(),
+            reported: Vec::new(),
+            baseline: None,
         }
     }
 
     /// The file a finding names.
     pub fn file(&self, id: FileId) -> Option<&File> {
         self.files.get(id.0 as usize)
+    }
+
+    /// Whether the run reports on this file (see [`Report::reported`]).
+    pub fn is_reported(&self, id: FileId) -> bool {
+        self.reported.is_empty() || self.reported.get(id.0 as usize).copied().unwrap_or(false)
     }
 
     pub fn summary(&self) -> Summary {
@@ -87,6 +116,11 @@ impl Report {
             justified: count(&|f| f.justification.is_some()),
             parse_errors: count(&|f| f.rule == RuleId::ParseError),
             internal_errors: count(&|f| f.rule == RuleId::InternalError),
+            baselined: count(&|f| f.baselined),
+            baseline_gone: self
+                .baseline
+                .as_ref()
+                .map(|b| b.gone.iter().map(|(_, n)| *n as usize).sum()),
         }
     }
 }
@@ -107,6 +141,12 @@ impl Summary {
             line.push_str(&format!(
                 "; {}",
                 plural(self.parse_errors, "parse error", "parse errors")
+            ));
+        }
+        if let Some(gone) = self.baseline_gone {
+            line.push_str(&format!(
+                "; {} baselined, {gone} gone from the baseline",
+                self.baselined
             ));
         }
         if self.internal_errors > 0 {

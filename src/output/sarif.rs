@@ -113,7 +113,7 @@ struct SarifResult<'a> {
     locations: [Location<'a>; 1],
     partial_fingerprints: Fingerprints,
     #[serde(skip_serializing_if = "Vec::is_empty")]
-    suppressions: Vec<Suppression<'a>>,
+    suppressions: Vec<Suppression>,
     properties: ResultProperties<'a>,
 }
 
@@ -161,10 +161,10 @@ struct Fingerprints {
 }
 
 #[derive(Serialize)]
-struct Suppression<'a> {
+struct Suppression {
     kind: &'static str,
     status: &'static str,
-    justification: &'a str,
+    justification: String,
 }
 
 #[derive(Serialize)]
@@ -260,7 +260,17 @@ fn result<'a>(report: &'a Report, finding: &'a Finding, hash: String) -> SarifRe
         suppressions.push(Suppression {
             kind: "inSource",
             status: "accepted",
-            justification: reason,
+            justification: reason.clone(),
+        });
+    }
+    if finding.baselined {
+        suppressions.push(Suppression {
+            kind: "external",
+            status: "accepted",
+            justification: match &report.baseline {
+                Some(b) => format!("accepted by the baseline {}", b.file),
+                None => "accepted by the baseline".to_owned(),
+            },
         });
     }
     let (start, end) = (finding.span.start, finding.span.end);

@@ -1,5 +1,6 @@
-//! Which findings the formats meant for people show (`human`, `short`, `github`).
-//! The machine formats (`json`, `sarif`) always carry every finding, marked.
+//! Which findings the formats meant for people show (`human`, `short`, `github`):
+//! never the baselined ones (a baseline is there so that only new findings are
+//! shown). The machine formats (`json`, `sarif`) always carry every finding, marked.
 
 use crate::engine::report::Finding;
 
@@ -12,6 +13,7 @@ pub struct View {
 
 impl View {
     pub fn shows(self, finding: &Finding) -> bool {
-        !(self.hide_justified && finding.justification.is_some())
+        let hidden = self.hide_justified && finding.justification.is_some();
+        !finding.baselined && !hidden
     }
 }

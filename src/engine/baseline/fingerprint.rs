@@ -1,42 +1,12 @@
-//! The identity of a finding across edits: its rule, package, path, owning item and a
-//! hash of the normalized code of the site. Never a line or a column, so inserting
-//! lines above a site, moving a function within its file or reformatting the file
-//! with rustfmt leaves every identity as it was.
+//! The [`Key`] of each finding of a report: the hash of the normalized code of its
+//! site, read from the text the report keeps of every file with findings.
 
 use std::collections::HashMap;
 
-use crate::api::{FileId, RuleId};
+use crate::api::FileId;
+use crate::engine::baseline::key::{hex, Key};
 use crate::engine::report::{Finding, Report};
 use crate::engine::source::SourceText;
-
-/// What a finding is, whatever line it is on.
-#[derive(Clone, Debug, PartialEq, Eq, PartialOrd, Ord, Hash)]
-pub struct Key {
-    pub rule: RuleId,
-    /// The package of the file (empty when the file belongs to none).
-    pub package: String,
-    /// The file, relative to the workspace root, `/`-separated.
-    pub path: String,
-    /// The owning item (`my_crate::users::Store::insert`), empty outside any item.
-    pub item: String,
-    /// 16 hex digits: the xxh3 hash of the site's code, normalized by [`normalize`].
-    pub code: String,
-}
-
-impl Key {
-    /// One hash of the whole key, 16 hex digits.
-    pub fn hash(&self) -> String {
-        let text = [
-            self.rule.as_str(),
-            &self.package,
-            &self.path,
-            &self.item,
-            &self.code,
-        ]
-        .join("\0");
-        hex(xxhash_rust::xxh3::xxh3_64(text.as_bytes()))
-    }
-}
 
 /// The key of every finding of `report`, in the report's order.
 pub fn keys(report: &Report) -> Vec<Key> {
@@ -137,10 +107,6 @@ pub fn normalize(code: &str) -> String {
         }
     }
     out
-}
-
-fn hex(hash: u64) -> String {
-    format!("{hash:016x}")
 }
 
 #[cfg(test)]
