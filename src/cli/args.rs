@@ -27,6 +27,17 @@ pub struct Cli {
 pub enum Command {
     /// Check the workspace, or the given files (the default)
     Check(CheckArgs),
+    /// List every rule with its default level and whether a justification silences it
+    Rules,
+    /// Print a rule's documentation
+    Explain(ExplainArgs),
+}
+
+#[derive(Debug, Clone, clap::Args)]
+pub struct ExplainArgs {
+    /// The rule id, as `cargo panicfree rules` lists it (`unwrap`, `layer-violation`)
+    #[arg(value_name = "RULE")]
+    pub rule: String,
 }
 
 #[derive(Debug, Clone, Default, clap::Args)]
@@ -86,8 +97,9 @@ pub enum Color {
 }
 
 impl Cli {
-    /// Parses the process arguments, dropping cargo's `panicfree` word.
-    pub fn parse_args(args: impl IntoIterator<Item = OsString>) -> Result<CheckArgs, clap::Error> {
+    /// Parses the process arguments, dropping cargo's `panicfree` word; no subcommand
+    /// is `check`.
+    pub fn parse_args(args: impl IntoIterator<Item = OsString>) -> Result<Command, clap::Error> {
         let mut args = args.into_iter();
         let program = args
             .next()
@@ -97,10 +109,7 @@ impl Cli {
             rest.next();
         }
         let cli = Cli::try_parse_from(std::iter::once(program).chain(rest))?;
-        Ok(match cli.command {
-            Some(Command::Check(args)) => args,
-            None => cli.check,
-        })
+        Ok(cli.command.unwrap_or(Command::Check(cli.check)))
     }
 }
 

@@ -8,10 +8,13 @@ mod render;
 use std::io::Write;
 use std::path::{Path, PathBuf};
 
+use crate::api::RuleId;
 use crate::engine::baseline::BaselineError;
+use crate::engine::config;
 use crate::engine::report::Summary;
 use crate::engine::{self, EngineError, Request};
-pub use args::{CheckArgs, Cli, Color, Format};
+use crate::{output, rules};
+pub use args::{CheckArgs, Cli, Color, Command, Format};
 
 /// Why a run could not do its job (exit status 2).
 #[derive(Debug, thiserror::Error)]
@@ -20,6 +23,8 @@ pub enum RunError {
     Engine(#[from] EngineError),
     #[error(transparent)]
     Baseline(#[from] BaselineError),
+    #[error("unknown rule `{0}`{1} (`cargo panicfree rules` lists them)")]
+    UnknownRule(String, String),
     #[error("cannot write the report to {path}: {source}")]
     Output {
         path: String,
@@ -71,8 +76,27 @@ pub fn request(args: &CheckArgs) -> Request {
     }
 }
 
+/// Runs a command: a check, or the rules' documentation.
+pub fn run(command: &Command) -> Result<Outcome, RunError> {
+    match command {
+        Command::Check(args) => check(args),
+        Command::Rules => {
+            write_report(None, &output::rules::list())?;
+            Ok(Outcome::Clean)
+        }
+        Command::Explain(explain) => {
+            let rule = rules::by_name(&explain.rule).ok_or_else(|| {
+                let ids = RuleId::ALL.iter().map(|r| r.as_str());
+                RunError::UnknownRule(explain.rule.clone(), config::suggest(&explain.rule, ids))
+            })?;
+            write_report(None, rule.docs())?;
+            Ok(Outcome::Clean)
+        }
+    }
+}
+
 /// Checks what `args` says, writes the report, and says how it went.
-pub fn run(args: &CheckArgs) -> Result<Outcome, RunError> {
+pub fn check(args: &CheckArgs) -> Result<Outcome, RunError> {
     let mut report = engine::check_workspace(&request(args))?;
     let mut stderr = std::io::stderr();
     // Warnings and the summary are a courtesy: a closed stderr must not fail the run.

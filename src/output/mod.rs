@@ -5,6 +5,7 @@ pub mod docs;
 pub mod github;
 pub mod human;
 pub mod json;
+pub mod rules;
 pub mod sarif;
 pub mod short;
 mod view;
