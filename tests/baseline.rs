@@ -271,3 +271,20 @@ fn bad_baselines_exit_two_with_one_line() {
     let out = run_in(dir.path(), &["--accept-new"]);
     assert_eq!(code(&out), 2, "--accept-new needs --write-baseline");
 }
+
+#[test]
+fn statistics_count_baselined_findings_in_their_own_column() {
+    let dir = service();
+    run_in(dir.path(), &["--write-baseline", "b.toml"]);
+    let out = run_in(dir.path(), &["--baseline", "b.toml", "--statistics"]);
+    assert_eq!(code(&out), 0);
+    let text = stdout(&out);
+    let total = text
+        .lines()
+        .find(|l| l.starts_with("total "))
+        .expect("total");
+    let cells: Vec<&str> = total.split_whitespace().collect();
+    assert_eq!(cells[2..], ["0", "0", "0", cells[1]], "{text}");
+    assert!(text.contains("\npackage "), "{text}");
+    assert!(text.contains("\nsrc/lib.rs "), "{text}");
+}

@@ -158,3 +158,26 @@ fn hide_justified_leaves_justified_sites_out_but_counts_them() {
         );
     }
 }
+
+#[test]
+fn statistics_are_pinned_and_add_up() {
+    let stats = bin()
+        .args(["panicfree", "--manifest-path"])
+        .arg(fixture("workspace").join("Cargo.toml"))
+        .arg("--statistics")
+        .output()
+        .expect("binary runs");
+    assert_eq!(common::code(&stats), 1, "the exit status is the check's");
+    let text = stdout(&stats);
+    insta::assert_snapshot!("statistics", text);
+    let total: Vec<u64> = text
+        .lines()
+        .find(|l| l.starts_with("total "))
+        .expect("a total row")
+        .split_whitespace()
+        .skip(1)
+        .map(|n| n.parse().expect("number"))
+        .collect();
+    // findings = blocking + warnings + justified + baselined
+    assert_eq!(total, [10, 6, 2, 2, 0]);
+}

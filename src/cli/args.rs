@@ -120,6 +120,9 @@ pub struct ReportArgs {
     /// Leave justified findings out of the human, short and github reports (they are still counted)
     #[arg(long)]
     pub hide_justified: bool,
+    /// Print counts per rule, layer and package and the files with the most findings, instead of the report
+    #[arg(long, conflicts_with = "format")]
+    pub statistics: bool,
     /// Report only findings not in this baseline file; its findings never block
     #[arg(long, value_name = "FILE", conflicts_with = "write_baseline")]
     pub baseline: Option<PathBuf>,

@@ -22,6 +22,12 @@ pub fn render(report: &Report, args: &CheckArgs) -> Rendered {
         hide_justified: args.report.hide_justified,
     };
     let mut step_summary = None;
+    if args.report.statistics {
+        return Rendered {
+            text: output::statistics::render(report),
+            step_summary,
+        };
+    }
     let text = match args.format {
         Format::Human => {
             let color = match args.color {

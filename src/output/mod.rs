@@ -8,6 +8,7 @@ pub mod json;
 pub mod rules;
 pub mod sarif;
 pub mod short;
+pub mod statistics;
 mod view;
 
 pub use view::View;
