@@ -88,6 +88,12 @@ pub enum Format {
     Short,
 }
 
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum MessageFormat {
+    /// cargo's line-delimited JSON messages with rustc-shaped diagnostics
+    Json,
+}
+
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq, ValueEnum)]
 pub enum Color {
     #[default]
@@ -123,6 +129,20 @@ pub struct ReportArgs {
     /// Print counts per rule, layer and package and the files with the most findings, instead of the report
     #[arg(long, conflicts_with = "format")]
     pub statistics: bool,
+    /// Print cargo's `compiler-message` JSON lines instead of the report, for editors (rust-analyzer)
+    #[arg(long, value_enum, value_name = "FMT", conflicts_with_all = ["format", "statistics"])]
+    pub message_format: Option<MessageFormat>,
+    /// With --message-format json, also run `cargo clippy --message-format=json` and pass its messages through
+    #[arg(long, requires = "message_format")]
+    pub with_clippy: bool,
+    /// An argument for `cargo clippy` (repeatable): `--clippy-arg=--all-features`
+    #[arg(
+        long = "clippy-arg",
+        value_name = "ARG",
+        allow_hyphen_values = true,
+        requires = "with_clippy"
+    )]
+    pub clippy_args: Vec<String>,
     /// Report only findings not in this baseline file; its findings never block
     #[arg(long, value_name = "FILE", conflicts_with = "write_baseline")]
     pub baseline: Option<PathBuf>,

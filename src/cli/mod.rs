@@ -2,6 +2,7 @@
 //! [`Outcome`] that `main` turns into the exit status.
 
 pub mod args;
+mod clippy;
 mod gate;
 mod render;
 
@@ -23,6 +24,11 @@ pub enum RunError {
     Engine(#[from] EngineError),
     #[error(transparent)]
     Baseline(#[from] BaselineError),
+    #[error("cannot run {cargo} clippy: {source}")]
+    Clippy {
+        cargo: String,
+        source: std::io::Error,
+    },
     #[error("unknown rule `{0}`{1} (`cargo panicfree rules` lists them)")]
     UnknownRule(String, String),
     #[error("cannot write the report to {path}: {source}")]
@@ -97,6 +103,11 @@ pub fn run(command: &Command) -> Result<Outcome, RunError> {
 
 /// Checks what `args` says, writes the report, and says how it went.
 pub fn check(args: &CheckArgs) -> Result<Outcome, RunError> {
+    // Clippy works while we check.
+    let clippy = match args.report.with_clippy {
+        true => Some(clippy::Clippy::spawn(args)?),
+        false => None,
+    };
     let mut report = engine::check_workspace(&request(args))?;
     let mut stderr = std::io::stderr();
     // Warnings and the summary are a courtesy: a closed stderr must not fail the run.
@@ -107,7 +118,11 @@ pub fn check(args: &CheckArgs) -> Result<Outcome, RunError> {
         return gate::write_baseline(&report, args, path);
     }
     gate::apply_baseline(&mut report, args)?;
-    let rendered = render::render(&report, args);
+    let mut rendered = render::render(&report, args);
+    let clippy = clippy.map(clippy::Clippy::finish).transpose()?;
+    if let Some(clippy) = &clippy {
+        rendered.text.push_str(&clippy.stdout);
+    }
     write_report(args.output.as_ref(), &rendered.text)?;
     if let Some((path, summary)) = &rendered.step_summary {
         append(path, summary)?;
@@ -115,7 +130,11 @@ pub fn check(args: &CheckArgs) -> Result<Outcome, RunError> {
 
     let summary = report.summary();
     let _ = writeln!(stderr, "{}", summary.line());
-    Ok(Outcome::of(&summary))
+    Ok(match (Outcome::of(&summary), clippy) {
+        // Code that Clippy rejects (or that does not compile) is not clean either.
+        (Outcome::Clean, Some(clippy)) if !clippy.success => Outcome::Blocking,
+        (outcome, _) => outcome,
+    })
 }
 
 fn write_report(output: Option<&PathBuf>, text: &str) -> Result<(), RunError> {

@@ -22,6 +22,12 @@ pub fn render(report: &Report, args: &CheckArgs) -> Rendered {
         hide_justified: args.report.hide_justified,
     };
     let mut step_summary = None;
+    if args.report.message_format.is_some() {
+        return Rendered {
+            text: output::cargo_json::render(report, view),
+            step_summary,
+        };
+    }
     if args.report.statistics {
         return Rendered {
             text: output::statistics::render(report),

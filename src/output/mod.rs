@@ -1,6 +1,7 @@
 //! The renderers: the only code that turns a [`crate::engine::report::Report`] into
 //! text, one module per format. They add nothing to what the report says.
 
+pub mod cargo_json;
 pub mod docs;
 pub mod github;
 pub mod human;
