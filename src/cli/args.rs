@@ -143,6 +143,12 @@ pub struct ReportArgs {
         requires = "with_clippy"
     )]
     pub clippy_args: Vec<String>,
+    /// Check only the Rust files changed since the merge base of REV and HEAD (and untracked ones)
+    #[arg(long, value_name = "REV", conflicts_with = "files")]
+    pub since: Option<String>,
+    /// With --since, report only findings on added or changed lines
+    #[arg(long, requires = "since", conflicts_with = "write_baseline")]
+    pub changed_lines: bool,
     /// Report only findings not in this baseline file; its findings never block
     #[arg(long, value_name = "FILE", conflicts_with = "write_baseline")]
     pub baseline: Option<PathBuf>,

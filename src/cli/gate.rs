@@ -12,7 +12,7 @@ use crate::engine::report::Report;
 /// Whether the run checked only some files, so that the entries of the others are
 /// out of sight.
 fn partial(args: &CheckArgs) -> bool {
-    !args.files.is_empty()
+    !args.files.is_empty() || args.report.since.is_some()
 }
 
 /// Marks what `--baseline` accepts, and says on stderr which entries are gone.

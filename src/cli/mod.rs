@@ -2,6 +2,7 @@
 //! [`Outcome`] that `main` turns into the exit status.
 
 pub mod args;
+mod changes;
 mod clippy;
 mod gate;
 mod render;
@@ -12,7 +13,7 @@ use std::path::{Path, PathBuf};
 use crate::api::RuleId;
 use crate::engine::baseline::BaselineError;
 use crate::engine::config;
-use crate::engine::report::Summary;
+use crate::engine::report::{Report, Summary};
 use crate::engine::{self, EngineError, Request};
 use crate::{output, rules};
 pub use args::{CheckArgs, Cli, Color, Command, Format};
@@ -24,6 +25,8 @@ pub enum RunError {
     Engine(#[from] EngineError),
     #[error(transparent)]
     Baseline(#[from] BaselineError),
+    #[error(transparent)]
+    Changes(#[from] changes::ChangesError),
     #[error("cannot run {cargo} clippy: {source}")]
     Clippy {
         cargo: String,
@@ -108,7 +111,24 @@ pub fn check(args: &CheckArgs) -> Result<Outcome, RunError> {
         true => Some(clippy::Clippy::spawn(args)?),
         false => None,
     };
-    let mut report = engine::check_workspace(&request(args))?;
+    let changes = match &args.report.since {
+        Some(rev) => Some(changes::Changes::since(
+            rev,
+            &git_dir(args),
+            args.report.changed_lines,
+        )?),
+        None => None,
+    };
+    let mut request = request(args);
+    let mut report = match &changes {
+        // Nothing changed: nothing to check.
+        Some(changes) if changes.files.is_empty() => Report::default(),
+        Some(changes) => {
+            request.files = changes.files.clone();
+            engine::check_workspace(&request)?
+        }
+        None => engine::check_workspace(&request)?,
+    };
     let mut stderr = std::io::stderr();
     // Warnings and the summary are a courtesy: a closed stderr must not fail the run.
     for warning in &report.warnings {
@@ -118,6 +138,10 @@ pub fn check(args: &CheckArgs) -> Result<Outcome, RunError> {
         return gate::write_baseline(&report, args, path);
     }
     gate::apply_baseline(&mut report, args)?;
+    // After the baseline, which must see every finding of the files checked.
+    if let Some(changes) = changes.as_ref().filter(|_| args.report.changed_lines) {
+        changes.retain_changed_lines(&mut report);
+    }
     let mut rendered = render::render(&report, args);
     let clippy = clippy.map(clippy::Clippy::finish).transpose()?;
     if let Some(clippy) = &clippy {
@@ -135,6 +159,15 @@ pub fn check(args: &CheckArgs) -> Result<Outcome, RunError> {
         (Outcome::Clean, Some(clippy)) if !clippy.success => Outcome::Blocking,
         (outcome, _) => outcome,
     })
+}
+
+/// Where git looks for the repository: beside `--manifest-path`, else here.
+fn git_dir(args: &CheckArgs) -> PathBuf {
+    args.manifest_path
+        .as_ref()
+        .and_then(|m| m.parent())
+        .filter(|p| !p.as_os_str().is_empty())
+        .map_or_else(|| PathBuf::from("."), Path::to_path_buf)
 }
 
 fn write_report(output: Option<&PathBuf>, text: &str) -> Result<(), RunError> {
