@@ -26,7 +26,7 @@ pub struct Cli {
 #[derive(Debug, Subcommand)]
 pub enum Command {
     /// Check the workspace, or the given files (the default)
-    Check(CheckArgs),
+    Check(Box<CheckArgs>),
     /// List every rule with its default level and whether a justification silences it
     Rules,
     /// Print a rule's documentation
@@ -115,7 +115,9 @@ impl Cli {
             rest.next();
         }
         let cli = Cli::try_parse_from(std::iter::once(program).chain(rest))?;
-        Ok(cli.command.unwrap_or(Command::Check(cli.check)))
+        Ok(cli
+            .command
+            .unwrap_or_else(|| Command::Check(Box::new(cli.check))))
     }
 }
 
