@@ -9,14 +9,12 @@
 //! workspace root, as cargo's are for its members. Our own serde structs: the
 //! `cargo_metadata` types that read them are `#[non_exhaustive]`.
 
-use std::collections::HashMap;
-
 use serde::Serialize;
 
-use crate::api::{FileId, Severity};
+use crate::api::Severity;
 use crate::engine::model::FileKind;
 use crate::engine::report::{Finding, Report};
-use crate::engine::source::SourceText;
+use crate::engine::source::{SourceText, Texts};
 use crate::output::short::one_line;
 use crate::output::View;
 
@@ -97,14 +95,10 @@ pub fn render(report: &Report, view: View) -> String {
         .strip_suffix("Cargo.toml")
         .unwrap_or("")
         .trim_end_matches('/');
-    let mut texts: HashMap<FileId, Option<SourceText>> = HashMap::new();
+    let mut texts = Texts::new(report);
     let mut out = String::new();
     for finding in report.findings.iter().filter(|f| view.shows(f)) {
-        let text = texts.entry(finding.file).or_insert_with(|| {
-            let text = report.file(finding.file)?.text.as_ref()?;
-            Some(SourceText::new(text.to_string()))
-        });
-        let message = message(report, finding, text.as_ref(), root, &manifest);
+        let message = message(report, finding, texts.get(finding.file), root, &manifest);
         // Plain structs of strings and numbers always serialize.
         if let Ok(line) = serde_json::to_string(&message) {
             out.push_str(&line);

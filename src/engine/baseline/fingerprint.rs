@@ -3,24 +3,17 @@
 
 use std::collections::HashMap;
 
-use crate::api::FileId;
 use crate::engine::baseline::key::{hex, Key};
 use crate::engine::report::{Finding, Report};
-use crate::engine::source::SourceText;
+use crate::engine::source::{SourceText, Texts};
 
 /// The key of every finding of `report`, in the report's order.
 pub fn keys(report: &Report) -> Vec<Key> {
-    let mut texts: HashMap<FileId, Option<SourceText>> = HashMap::new();
+    let mut texts = Texts::new(report);
     report
         .findings
         .iter()
-        .map(|finding| {
-            let text = texts.entry(finding.file).or_insert_with(|| {
-                let text = report.file(finding.file)?.text.as_ref()?;
-                Some(SourceText::new(text.to_string()))
-            });
-            key(report, finding, text.as_ref())
-        })
+        .map(|finding| key(report, finding, texts.get(finding.file)))
         .collect()
 }
 
