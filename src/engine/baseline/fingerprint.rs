@@ -64,15 +64,7 @@ pub fn normalize(code: &str) -> String {
             }
             '"' => {
                 out.push(c);
-                let mut escaped = false;
-                for c in chars.by_ref() {
-                    out.push(c);
-                    match c {
-                        '\\' if !escaped => escaped = true,
-                        '"' if !escaped => break,
-                        _ => escaped = false,
-                    }
-                }
+                copy_literal(&mut chars, &mut out, '"');
             }
             // A character literal (`' '`, `'"'`, `'\''`) is copied as it is; a
             // lifetime (`'a`) has no closing quote right after its first character.
@@ -85,21 +77,26 @@ pub fn normalize(code: &str) -> String {
                     None => false,
                 };
                 if literal {
-                    let mut escaped = false;
-                    for c in chars.by_ref() {
-                        out.push(c);
-                        match c {
-                            '\\' if !escaped => escaped = true,
-                            '\'' if !escaped => break,
-                            _ => escaped = false,
-                        }
-                    }
+                    copy_literal(&mut chars, &mut out, '\'');
                 }
             }
             c => out.push(c),
         }
     }
     out
+}
+
+/// Copies the rest of a literal up to its closing `quote` (escapes honoured).
+fn copy_literal(chars: &mut impl Iterator<Item = char>, out: &mut String, quote: char) {
+    let mut escaped = false;
+    for c in chars {
+        out.push(c);
+        match c {
+            '\\' if !escaped => escaped = true,
+            c if c == quote && !escaped => break,
+            _ => escaped = false,
+        }
+    }
 }
 
 #[cfg(test)]
