@@ -64,8 +64,19 @@ fn check(bytes: &[u8]) {
             text: Some(Arc::from(text)),
         };
         let report = Report::new(vec![file], 1, findings);
-        let json = output::json::render(&report);
-        assert!(serde_json::from_str::<serde_json::Value>(&json).is_ok());
-        let _ = output::human::render(&report, false);
+        for json in [
+            output::json::render(&report),
+            output::sarif::render(&report),
+        ] {
+            assert!(serde_json::from_str::<serde_json::Value>(&json).is_ok());
+        }
+        for hide_justified in [false, true] {
+            let view = output::View { hide_justified };
+            let _ = output::human::render(&report, false, view);
+            let _ = output::short::render(&report, view);
+            let _ = output::github::render(&report, view, None);
+            let _ = output::cargo_json::render(&report, view);
+        }
+        let _ = output::statistics::render(&report);
     }
 }

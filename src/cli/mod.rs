@@ -2,19 +2,38 @@
 //! [`Outcome`] that `main` turns into the exit status.
 
 pub mod args;
+mod changes;
+mod clippy;
+mod gate;
+mod render;
 
-use std::io::{IsTerminal, Write};
-use std::path::PathBuf;
+use std::io::Write;
+use std::path::{Path, PathBuf};
 
+use crate::api::RuleId;
+use crate::engine::baseline::BaselineError;
+use crate::engine::config;
+use crate::engine::report::{Report, Summary};
 use crate::engine::{self, EngineError, Request};
-use crate::output;
-pub use args::{CheckArgs, Cli, Color, Format};
+use crate::{output, rules};
+pub use args::{CheckArgs, Cli, Color, Command, Format};
 
 /// Why a run could not do its job (exit status 2).
 #[derive(Debug, thiserror::Error)]
 pub enum RunError {
     #[error(transparent)]
     Engine(#[from] EngineError),
+    #[error(transparent)]
+    Baseline(#[from] BaselineError),
+    #[error(transparent)]
+    Changes(#[from] changes::ChangesError),
+    #[error("cannot run {cargo} clippy: {source}")]
+    Clippy {
+        cargo: String,
+        source: std::io::Error,
+    },
+    #[error("unknown rule `{0}`{1} (`cargo panicfree rules` lists them)")]
+    UnknownRule(String, String),
     #[error("cannot write the report to {path}: {source}")]
     Output {
         path: String,
@@ -34,6 +53,17 @@ pub enum Outcome {
 }
 
 impl Outcome {
+    /// What a report's summary says.
+    pub fn of(summary: &Summary) -> Outcome {
+        if summary.internal_errors > 0 {
+            Outcome::Incomplete
+        } else if summary.blocking > 0 {
+            Outcome::Blocking
+        } else {
+            Outcome::Clean
+        }
+    }
+
     pub fn exit_code(self) -> u8 {
         match self {
             Outcome::Clean => 0,
@@ -56,40 +86,89 @@ pub fn request(args: &CheckArgs) -> Request {
     }
 }
 
+/// Runs a command: a check, or the rules' documentation.
+pub fn run(command: &Command) -> Result<Outcome, RunError> {
+    match command {
+        Command::Check(args) => check(args),
+        Command::Rules => {
+            write_report(None, &output::rules::list())?;
+            Ok(Outcome::Clean)
+        }
+        Command::Explain(explain) => {
+            let rule = rules::by_name(&explain.rule).ok_or_else(|| {
+                let ids = RuleId::ALL.iter().map(|r| r.as_str());
+                RunError::UnknownRule(explain.rule.clone(), config::suggest(&explain.rule, ids))
+            })?;
+            write_report(None, rule.docs())?;
+            Ok(Outcome::Clean)
+        }
+    }
+}
+
 /// Checks what `args` says, writes the report, and says how it went.
-pub fn run(args: &CheckArgs) -> Result<Outcome, RunError> {
-    let report = engine::check_workspace(&request(args))?;
+pub fn check(args: &CheckArgs) -> Result<Outcome, RunError> {
+    // Clippy works while we check.
+    let clippy = match args.report.with_clippy {
+        true => Some(clippy::Clippy::spawn(args)?),
+        false => None,
+    };
+    let changes = match &args.report.since {
+        Some(rev) => Some(changes::Changes::since(
+            rev,
+            &git_dir(args),
+            args.report.changed_lines,
+        )?),
+        None => None,
+    };
+    let mut request = request(args);
+    let mut report = match &changes {
+        // Nothing changed: nothing to check.
+        Some(changes) if changes.files.is_empty() => Report::default(),
+        Some(changes) => {
+            request.files = changes.files.clone();
+            engine::check_workspace(&request)?
+        }
+        None => engine::check_workspace(&request)?,
+    };
     let mut stderr = std::io::stderr();
     // Warnings and the summary are a courtesy: a closed stderr must not fail the run.
     for warning in &report.warnings {
         let _ = writeln!(stderr, "warning: {warning}");
     }
-    let text = match args.format {
-        Format::Human => {
-            let color = match args.color {
-                Color::Always => true,
-                Color::Never => false,
-                Color::Auto => {
-                    args.output.is_none()
-                        && std::io::stdout().is_terminal()
-                        && std::env::var_os("NO_COLOR").is_none()
-                }
-            };
-            output::human::render(&report, color)
-        }
-        Format::Json => output::json::render(&report),
-    };
-    write_report(args.output.as_ref(), &text)?;
+    if let Some(path) = &args.report.write_baseline {
+        return gate::write_baseline(&report, args, path);
+    }
+    gate::apply_baseline(&mut report, args)?;
+    // After the baseline, which must see every finding of the files checked.
+    if let Some(changes) = changes.as_ref().filter(|_| args.report.changed_lines) {
+        changes.retain_changed_lines(&mut report);
+    }
+    let mut rendered = render::render(&report, args);
+    let clippy = clippy.map(clippy::Clippy::finish).transpose()?;
+    if let Some(clippy) = &clippy {
+        rendered.text.push_str(&clippy.stdout);
+    }
+    write_report(args.output.as_ref(), &rendered.text)?;
+    if let Some((path, summary)) = &rendered.step_summary {
+        append(path, summary)?;
+    }
 
     let summary = report.summary();
     let _ = writeln!(stderr, "{}", summary.line());
-    Ok(if summary.internal_errors > 0 {
-        Outcome::Incomplete
-    } else if summary.blocking > 0 {
-        Outcome::Blocking
-    } else {
-        Outcome::Clean
+    Ok(match (Outcome::of(&summary), clippy) {
+        // Code that Clippy rejects (or that does not compile) is not clean either.
+        (Outcome::Clean, Some(clippy)) if !clippy.success => Outcome::Blocking,
+        (outcome, _) => outcome,
     })
+}
+
+/// Where git looks for the repository: beside `--manifest-path`, else here.
+fn git_dir(args: &CheckArgs) -> PathBuf {
+    args.manifest_path
+        .as_ref()
+        .and_then(|m| m.parent())
+        .filter(|p| !p.as_os_str().is_empty())
+        .map_or_else(|| PathBuf::from("."), Path::to_path_buf)
 }
 
 fn write_report(output: Option<&PathBuf>, text: &str) -> Result<(), RunError> {
@@ -113,4 +192,17 @@ fn write_report(output: Option<&PathBuf>, text: &str) -> Result<(), RunError> {
             }
         }
     }
+}
+
+/// Appends `text` to the file at `path` (GitHub's step summary), creating it.
+fn append(path: &Path, text: &str) -> Result<(), RunError> {
+    std::fs::OpenOptions::new()
+        .create(true)
+        .append(true)
+        .open(path)
+        .and_then(|mut file| file.write_all(text.as_bytes()))
+        .map_err(|source| RunError::Output {
+            path: path.display().to_string(),
+            source,
+        })
 }

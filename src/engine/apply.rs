@@ -57,6 +57,7 @@ pub fn apply(
             item: site.item.clone(),
             justification,
             justified_by,
+            baselined: false,
         });
     }
     if let Some(severity) = config.severity(RuleId::UnusedJustification) {
@@ -75,6 +76,7 @@ pub fn apply(
                     item: None,
                     justification: None,
                     justified_by: None,
+                    baselined: false,
                 }),
         );
     }

@@ -12,6 +12,7 @@
 pub mod analyze;
 pub mod apply;
 pub mod arrays;
+pub mod baseline;
 pub mod cache;
 pub mod config;
 pub mod facts;
@@ -250,9 +251,13 @@ fn rebase(mut report: Report, root: &Path, base: &Path) -> Report {
         files_checked,
         findings,
         warnings,
+        reported,
+        baseline,
     } = report;
     let mut report = Report::new(files, files_checked, findings);
     report.warnings = warnings;
+    report.reported = reported;
+    report.baseline = baseline;
     report
 }
 
@@ -262,7 +267,15 @@ fn merge(parts: Vec<(PathBuf, Report)>, base: &Path) -> Report {
     let mut findings = Vec::new();
     let mut files_checked = 0;
     let mut warnings = Vec::new();
+    let mut reported = Vec::new();
     for (_, part) in parts {
+        // An empty `reported` means every file of the part is reported.
+        if part.reported.is_empty() {
+            reported.resize(files.len() + part.files.len(), true);
+        } else {
+            reported.resize(files.len(), true);
+            reported.extend(&part.reported);
+        }
         let offset = u32::try_from(files.len()).unwrap_or(u32::MAX);
         let shift = |id: FileId| FileId(id.0.saturating_add(offset));
         files.extend(part.files.into_iter().map(|mut file| {
@@ -281,6 +294,7 @@ fn merge(parts: Vec<(PathBuf, Report)>, base: &Path) -> Report {
     }
     let mut report = Report::new(files, files_checked, findings);
     report.warnings = warnings;
+    report.reported = reported;
     report
 }
 
@@ -428,6 +442,7 @@ fn check_one(
     }
     let mut report = Report::new(files, files_checked, findings);
     report.warnings = warnings;
+    report.reported = shown;
     Ok(report)
 }
 

@@ -92,6 +92,7 @@ pub fn run(input: PassInput<'_>) -> Result<Vec<Finding>, ConfigError> {
                     item: None,
                     justification: None,
                     justified_by: None,
+                    baselined: false,
                 })
                 .collect()
         })

@@ -3,6 +3,7 @@
 //! (path, line, column, rule) so that every format is deterministic.
 
 use crate::api::{FileId, RuleId, Severity, Span};
+use crate::engine::baseline::key::Key;
 use crate::engine::model::File;
 
 /// One finding, with the configuration applied.
@@ -22,6 +23,8 @@ pub struct Finding {
     pub justification: Option<String>,
     /// What justified it.
     pub justified_by: Option<JustifiedBy>,
+    /// An entry of the `--baseline` file accepts it: reported in JSON and SARIF, never blocking.
+    pub baselined: bool,
 }
 
 /// What justifies a site.
@@ -47,9 +50,10 @@ impl JustifiedBy {
 }
 
 impl Finding {
-    /// A finding blocks when it is an error that no justification excuses.
+    /// A finding blocks when it is an error that no justification excuses and no
+    /// baseline accepts.
     pub fn is_blocking(&self) -> bool {
-        self.severity == Severity::Error && self.justification.is_none()
+        self.severity == Severity::Error && self.justification.is_none() && !self.baselined
     }
 }
 
@@ -63,6 +67,20 @@ pub struct Report {
     pub findings: Vec<Finding>,
     /// Things the user should know that are not findings (a cache that could not be used).
     pub warnings: Vec<String>,
+    /// Whether each file of `files` is reported on (not excluded, and named in FILES
+    /// mode); empty means every file is.
+    pub reported: Vec<bool>,
+    /// What `--baseline` did, when one was given.
+    pub baseline: Option<BaselineUse>,
+}
+
+/// The baseline a report was compared with.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct BaselineUse {
+    /// The baseline file, as given.
+    pub file: String,
+    /// Entries that match fewer findings than they count, with how many are gone.
+    pub gone: Vec<(Key, u32)>,
 }
 
 /// The counts every format shows.
@@ -75,6 +93,10 @@ pub struct Summary {
     pub justified: usize,
     pub parse_errors: usize,
     pub internal_errors: usize,
+    /// Findings the baseline accepts.
+    pub baselined: usize,
+    /// With a baseline, how many of its findings no longer occur.
+    pub baseline_gone: Option<usize>,
 }
 
 impl Report {
@@ -93,6 +115,8 @@ impl Report {
             files_checked,
             findings,
             warnings: Vec::new(),
+            reported: Vec::new(),
+            baseline: None,
         }
     }
 
@@ -101,16 +125,29 @@ impl Report {
         self.files.get(id.0 as usize)
     }
 
+    /// Whether the run reports on this file (see [`Report::reported`]).
+    pub fn is_reported(&self, id: FileId) -> bool {
+        self.reported.is_empty() || self.reported.get(id.0 as usize).copied().unwrap_or(false)
+    }
+
     pub fn summary(&self) -> Summary {
         let count = |f: &dyn Fn(&Finding) -> bool| self.findings.iter().filter(|x| f(x)).count();
         Summary {
             files: self.files_checked,
             findings: self.findings.len(),
             blocking: count(&Finding::is_blocking),
-            warnings: count(&|f| f.severity == Severity::Warning),
+            // Each finding is counted once: blocking, a warning, justified or baselined.
+            warnings: count(&|f| {
+                f.severity == Severity::Warning && f.justification.is_none() && !f.baselined
+            }),
             justified: count(&|f| f.justification.is_some()),
             parse_errors: count(&|f| f.rule == RuleId::ParseError),
             internal_errors: count(&|f| f.rule == RuleId::InternalError),
+            baselined: count(&|f| f.baselined && f.justification.is_none()),
+            baseline_gone: self
+                .baseline
+                .as_ref()
+                .map(|b| b.gone.iter().map(|(_, n)| *n as usize).sum()),
         }
     }
 }
@@ -131,6 +168,12 @@ impl Summary {
             line.push_str(&format!(
                 "; {}",
                 plural(self.parse_errors, "parse error", "parse errors")
+            ));
+        }
+        if let Some(gone) = self.baseline_gone {
+            line.push_str(&format!(
+                "; {} baselined, {gone} gone from the baseline",
+                self.baselined
             ));
         }
         if self.internal_errors > 0 {

@@ -12,6 +12,7 @@ use miette::{
 use crate::api::{FileId, Severity};
 use crate::engine::report::{Finding, JustifiedBy, Report};
 use crate::engine::source::SourceText;
+use crate::output::View;
 
 /// How wide diagnostics are wrapped.
 const WIDTH: usize = 100;
@@ -20,8 +21,8 @@ const WIDTH: usize = 100;
 /// which std refuses past 65,535, and drawing a megabyte line per finding helps no one.
 const MAX_LINE: usize = 1_000;
 
-/// Renders every finding; `color` turns on ANSI colours.
-pub fn render(report: &Report, color: bool) -> String {
+/// Renders every finding the view shows; `color` turns on ANSI colours.
+pub fn render(report: &Report, color: bool, view: View) -> String {
     let theme = if color {
         GraphicalTheme::unicode()
     } else {
@@ -33,7 +34,7 @@ pub fn render(report: &Report, color: bool) -> String {
         .with_urls(false);
     let mut out = String::new();
     let mut texts: HashMap<FileId, SourceText> = HashMap::new();
-    for finding in &report.findings {
+    for finding in report.findings.iter().filter(|f| view.shows(f)) {
         let file = report.file(finding.file);
         let path = file.map_or("", |f| f.display.as_str());
         let text = file.and_then(|f| f.text.as_ref()).map(|t| {

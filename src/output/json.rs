@@ -12,6 +12,8 @@ struct JsonReport<'a> {
     tool: Tool,
     summary: JsonSummary,
     findings: Vec<JsonFinding<'a>>,
+    /// The `--baseline` the report was compared with, or null.
+    baseline: Option<JsonBaseline<'a>>,
 }
 
 #[derive(Serialize)]
@@ -29,6 +31,7 @@ struct JsonSummary {
     warnings: usize,
     justified: usize,
     parse_errors: usize,
+    baselined: usize,
 }
 
 #[derive(Serialize)]
@@ -47,6 +50,24 @@ struct JsonFinding<'a> {
     justification: Option<&'a str>,
     /// `comment`, `attribute` or `attribute-without-reason` when justified.
     justified_by: Option<&'a str>,
+    baselined: bool,
+}
+
+#[derive(Serialize)]
+struct JsonBaseline<'a> {
+    file: &'a str,
+    /// Entries that match fewer findings than they count.
+    gone: Vec<JsonGone<'a>>,
+}
+
+#[derive(Serialize)]
+struct JsonGone<'a> {
+    package: &'a str,
+    path: &'a str,
+    item: &'a str,
+    rule: &'a str,
+    code: &'a str,
+    count: u32,
 }
 
 /// Renders the report as pretty-printed JSON with a trailing newline.
@@ -65,6 +86,7 @@ pub fn render(report: &Report) -> String {
             warnings: summary.warnings,
             justified: summary.justified,
             parse_errors: summary.parse_errors,
+            baselined: summary.baselined,
         },
         findings: report
             .findings
@@ -85,9 +107,25 @@ pub fn render(report: &Report) -> String {
                     layer: f.layer.as_deref(),
                     justification: f.justification.as_deref(),
                     justified_by: f.justified_by.map(JustifiedBy::as_str),
+                    baselined: f.baselined,
                 }
             })
             .collect(),
+        baseline: report.baseline.as_ref().map(|b| JsonBaseline {
+            file: &b.file,
+            gone: b
+                .gone
+                .iter()
+                .map(|(key, count)| JsonGone {
+                    package: &key.package,
+                    path: &key.path,
+                    item: &key.item,
+                    rule: key.rule.as_str(),
+                    code: &key.code,
+                    count: *count,
+                })
+                .collect(),
+        }),
     };
     // Serialising plain structs of strings and numbers cannot fail; an empty
     // object would still be valid JSON if it ever did.
