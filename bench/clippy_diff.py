@@ -533,9 +533,14 @@ def classify_extra(s: Site, src: SourceFile, runs: list[ClippyRun], helper: set[
 
 def classify_missed(c: Site, src: SourceFile, our_files: set[str]) -> str:
     """Why a Clippy site has no counterpart in our report (a best guess)."""
+    ctx = [src.header_code(h) for h in src.context(c.line, c.col)]
+    # `if cfg!(debug_assertions) { .. }` is compiled (as `if false`) by `cargo clippy --release`,
+    # so Clippy lints it, but it never runs in a release build: out of our scope by contract.
+    if any(re.search(r"(?<![!\w])if\s+cfg!\s*\(\s*debug_assertions\s*\)\s*$", h) for h in ctx[1:]):
+        return ("out of scope by contract: inside `if cfg!(debug_assertions) { .. }` (Clippy --release "
+                "compiles it as dead code; it never runs in a release build)")
     if c.file not in our_files:
         return "MISSED: file with no findings of ours at all (module not reached by our mod walk?)"
-    ctx = [src.header_code(h) for h in src.context(c.line, c.col)]
     if any(re.search(r"macro_rules\s*!", h) for h in ctx):
         return "MISSED: inside a macro_rules! definition"
     return "MISSED: unclassified (suspected bug)"
