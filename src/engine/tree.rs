@@ -281,7 +281,10 @@ fn analyze_file(job: &Job, canonical: &Path, walk: &Walk<'_>) -> Analyzed {
     if let Some((result, bytes)) = walk.cache.take(canonical, key) {
         return (Some(text), result, Some((key, bytes)));
     }
-    match guard::boundary(|| analyze(&text, &input)) {
+    match guard::boundary(|| {
+        inject_fault(&job.path);
+        analyze(&text, &input)
+    }) {
         Ok(result) => {
             let cached = walk
                 .cache
@@ -298,6 +301,23 @@ fn analyze_file(job: &Job, canonical: &Path, walk: &Walk<'_>) -> Analyzed {
         ),
     }
 }
+
+/// A test-only fault: with `PANICFREE_TEST_PANIC_IN=<file name>`, checking that
+/// file panics, so that the test suite can prove the boundary holds (an
+/// `internal-error` finding, exit 2, the other files checked). Debug builds only.
+#[cfg(debug_assertions)]
+#[allow(clippy::panic, reason = "the fault the boundary must survive")]
+fn inject_fault(path: &Path) {
+    let Some(name) = std::env::var_os("PANICFREE_TEST_PANIC_IN") else {
+        return;
+    };
+    if path.file_name() == Some(name.as_os_str()) {
+        panic!("a fault injected by PANICFREE_TEST_PANIC_IN");
+    }
+}
+
+#[cfg(not(debug_assertions))]
+fn inject_fault(_: &Path) {}
 
 /// The file of a `mod name;` declaration, as rustc finds it.
 fn resolve(parent: &Job, decl: &ModDecl) -> Option<Job> {
