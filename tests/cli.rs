@@ -472,7 +472,10 @@ fn a_panic_in_one_file_is_an_internal_error_and_the_others_are_checked() {
     let dir = common::package(&[
         ("src/lib.rs", "pub mod bad;\npub mod good;\n"),
         ("src/bad.rs", "pub fn f() {}\n"),
-        ("src/good.rs", "pub fn g(o: Option<u8>) -> u8 { o.unwrap() }\n"),
+        (
+            "src/good.rs",
+            "pub fn g(o: Option<u8>) -> u8 { o.unwrap() }\n",
+        ),
     ]);
     for format in ["json", "human"] {
         let out = common::bin()

@@ -193,3 +193,30 @@ fn site_rule_docs_examples_are_flagged_and_their_fixes_are_not() {
         }
     }
 }
+
+/// Every ```rust block of every rule's docs parses (as a file, or as the body of a
+/// function): a snippet that does not would be a `parse-error`, which the
+/// example/fix test above cannot tell from a clean fix.
+#[test]
+fn every_rust_snippet_in_the_rule_docs_parses() {
+    for rule in ALL {
+        // Every ```rust block, whatever section it is in.
+        let blocks: Vec<String> = rule
+            .docs()
+            .split("```rust\n")
+            .skip(1)
+            .filter_map(|rest| rest.split("```").next())
+            .map(str::to_owned)
+            .collect();
+        assert!(
+            !blocks.is_empty() || !rule.can_be_justified(),
+            "{}: no snippets found",
+            rule.id()
+        );
+        for code in blocks {
+            let parses = syn::parse_file(&code).is_ok()
+                || syn::parse_file(&format!("fn example() {{\n{code}}}\n")).is_ok();
+            assert!(parses, "{}: a snippet does not parse:\n{code}", rule.id());
+        }
+    }
+}
