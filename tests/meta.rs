@@ -220,3 +220,38 @@ fn every_rust_snippet_in_the_rule_docs_parses() {
         }
     }
 }
+
+/// The declared `rust-version` is not lower than what the locked dependencies
+/// declare they need (`cargo metadata` reads them from the lock file's packages).
+#[test]
+fn the_declared_rust_version_covers_the_locked_dependencies() {
+    let out = std::process::Command::new(env!("CARGO"))
+        .args(["metadata", "--format-version", "1", "--locked"])
+        .arg("--manifest-path")
+        .arg(concat!(env!("CARGO_MANIFEST_DIR"), "/Cargo.toml"))
+        .output()
+        .expect("cargo runs");
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let metadata: serde_json::Value = serde_json::from_slice(&out.stdout).expect("JSON");
+    let version = |v: &str| -> Vec<u32> { v.split('.').map(|p| p.parse().unwrap_or(0)).collect() };
+    let ours = version(env!("CARGO_PKG_RUST_VERSION"));
+    let needed = metadata["packages"]
+        .as_array()
+        .expect("packages")
+        .iter()
+        .filter(|p| p["name"] != env!("CARGO_PKG_NAME"))
+        .filter_map(|p| Some((version(p["rust_version"].as_str()?), p["name"].as_str()?)))
+        .max()
+        .expect("dependencies declare rust versions");
+    assert!(
+        ours >= needed.0,
+        "rust-version {} is lower than {} needs ({:?})",
+        env!("CARGO_PKG_RUST_VERSION"),
+        needed.1,
+        needed.0
+    );
+}
