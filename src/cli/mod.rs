@@ -52,6 +52,7 @@ pub fn request(args: &CheckArgs) -> Request {
         files: args.files.clone(),
         include_tests: args.include_tests,
         use_cache: !args.no_cache,
+        paths: engine::paths::Query::default(),
     }
 }
 

@@ -22,7 +22,7 @@ use crate::engine::analyze::{FileInput, FileResult};
 
 const MAGIC: &[u8; 8] = b"PNCFREE\0";
 /// Bumped whenever the layout of anything cached changes.
-const FORMAT: u32 = 3;
+const FORMAT: u32 = 4;
 const TOOL_VERSION: &str = env!("CARGO_PKG_VERSION");
 const FILES: &str = "files.bin";
 

@@ -58,6 +58,14 @@ struct RawConfig {
     scope: RawScope,
     #[serde(default, rename = "layer")]
     layers: Vec<RawLayer>,
+    #[serde(default)]
+    paths: RawPaths,
+}
+
+#[derive(Debug, Default, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct RawPaths {
+    entry: Option<Vec<String>>,
 }
 
 #[derive(Debug, Default, Deserialize)]
@@ -125,6 +133,8 @@ pub struct Config {
     pub include_debug: bool,
     exclude: GlobSet,
     pub layers: Layers,
+    /// `paths.entry`: function path patterns (`my_crate::jobs::*`) that are entry points.
+    pub entries: Vec<String>,
     /// Where the configuration came from, for messages.
     pub source: Option<PathBuf>,
 }
@@ -143,6 +153,7 @@ impl Default for Config {
             include_debug: false,
             exclude: GlobSet::empty(),
             layers: Layers::default(),
+            entries: Vec::new(),
             source: None,
         })
     }
@@ -347,6 +358,7 @@ pub fn validate(raw: impl Into<RawConfigHandle>, path: &Path) -> Result<Config, 
         include_debug: raw.scope.include_debug_assertions.unwrap_or(false),
         exclude,
         layers,
+        entries: raw.paths.entry.unwrap_or_default(),
         source: Some(path.to_path_buf()),
     })
 }

@@ -13,6 +13,7 @@ pub mod analyze;
 pub mod apply;
 pub mod arrays;
 pub mod cache;
+pub mod calls;
 pub mod config;
 pub mod facts;
 pub mod guard;
@@ -22,6 +23,7 @@ pub mod macros;
 pub mod metadata;
 pub mod model;
 pub mod pass;
+pub mod paths;
 pub mod report;
 pub mod source;
 pub mod tree;
@@ -53,6 +55,8 @@ pub struct Request {
     pub include_tests: bool,
     /// Read and write the cache (`--no-cache` turns it off).
     pub use_cache: bool,
+    /// What the panic-path analysis builds (chains for `paths`, counts for `check`).
+    pub paths: paths::Query,
 }
 
 /// Why the engine could not do its job (exit status 2).
@@ -176,7 +180,7 @@ pub fn check_workspace(request: &Request) -> Result<Report, EngineError> {
         display: ws.display_path(&manifest_path),
         package: package_name(&ws, ws.package_of(&manifest_path)),
         path: manifest_path,
-        text: manifest_text,
+        text: manifest_text.clone(),
     });
     findings.extend(on_workspace);
 
@@ -213,6 +217,17 @@ pub fn check_workspace(request: &Request) -> Result<Report, EngineError> {
     }
     let mut report = Report::new(files, files_checked, findings);
     report.warnings = warnings;
+    report.paths = Some(paths::analyze(
+        &paths::Input {
+            ws: &ws,
+            targets: &targets,
+            files: &walked,
+            findings: &report.findings,
+            config: &config,
+            manifest: manifest_text.as_deref(),
+        },
+        &request.paths,
+    ));
     Ok(report)
 }
 

@@ -63,6 +63,8 @@ pub struct Report {
     pub findings: Vec<Finding>,
     /// Things the user should know that are not findings (a cache that could not be used).
     pub warnings: Vec<String>,
+    /// The panic paths: entries, chains, and how many entries reach each finding.
+    pub paths: Option<crate::engine::paths::Analysis>,
 }
 
 /// The counts every format shows.
@@ -93,6 +95,7 @@ impl Report {
             files_checked,
             findings,
             warnings: Vec::new(),
+            paths: None,
         }
     }
 
