@@ -20,7 +20,7 @@ fn main() -> ExitCode {
             return ExitCode::from(if e.use_stderr() { 2 } else { 0 });
         }
     };
-    match boundary(|| cli::run(&args)) {
+    match boundary(|| cli::dispatch(&args)) {
         Ok(Ok(outcome)) => ExitCode::from(outcome.exit_code()),
         Ok(Err(e)) => {
             let _ = writeln!(std::io::stderr(), "error: {e}");

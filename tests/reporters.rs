@@ -68,7 +68,8 @@ fn json_fields_are_all_present_and_typed() {
                 "package",
                 "layer",
                 "justification",
-                "justified_by"
+                "justified_by",
+                "reachable_from"
             ]
         );
         assert!(f["end_line"].as_u64() >= f["line"].as_u64());

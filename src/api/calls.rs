@@ -181,8 +181,12 @@ pub enum RouterItem {
         handlers: Vec<Handler>,
         line: u32,
     },
-    /// `.fallback(h)`.
-    Fallback { handler: Handler, line: u32 },
+    /// `.fallback(h)` (`what`: `fallback`), `.method_not_allowed_fallback(h)`, ...
+    Fallback {
+        handler: Handler,
+        what: String,
+        line: u32,
+    },
     /// `.nest("/p", r)` (`.service(r)` with an empty prefix for actix scopes).
     Nest { prefix: String, router: RouterRef },
     /// `.merge(r)`.

@@ -27,6 +27,15 @@ pub struct Cli {
 pub enum Command {
     /// Check the workspace, or the given files (the default)
     Check(CheckArgs),
+    /// Which entry points (routes, main, tasks) reach which panic sites, and through which calls
+    Paths(super::paths::PathsArgs),
+}
+
+/// What the command line asks for.
+#[derive(Debug)]
+pub enum Invocation {
+    Check(CheckArgs),
+    Paths(super::paths::PathsArgs),
 }
 
 #[derive(Debug, Clone, Default, clap::Args)]
@@ -79,7 +88,7 @@ pub enum Color {
 
 impl Cli {
     /// Parses the process arguments, dropping cargo's `panicfree` word.
-    pub fn parse_args(args: impl IntoIterator<Item = OsString>) -> Result<CheckArgs, clap::Error> {
+    pub fn parse_args(args: impl IntoIterator<Item = OsString>) -> Result<Invocation, clap::Error> {
         let mut args = args.into_iter();
         let program = args
             .next()
@@ -90,8 +99,9 @@ impl Cli {
         }
         let cli = Cli::try_parse_from(std::iter::once(program).chain(rest))?;
         Ok(match cli.command {
-            Some(Command::Check(args)) => args,
-            None => cli.check,
+            Some(Command::Check(args)) => Invocation::Check(args),
+            Some(Command::Paths(args)) => Invocation::Paths(args),
+            None => Invocation::Check(cli.check),
         })
     }
 }

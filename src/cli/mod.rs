@@ -2,13 +2,14 @@
 //! [`Outcome`] that `main` turns into the exit status.
 
 pub mod args;
+pub mod paths;
 
 use std::io::{IsTerminal, Write};
 use std::path::PathBuf;
 
 use crate::engine::{self, EngineError, Request};
 use crate::output;
-pub use args::{CheckArgs, Cli, Color, Format};
+pub use args::{CheckArgs, Cli, Color, Format, Invocation};
 
 /// Why a run could not do its job (exit status 2).
 #[derive(Debug, thiserror::Error)]
@@ -56,6 +57,14 @@ pub fn request(args: &CheckArgs) -> Request {
     }
 }
 
+/// Runs what the command line asks for.
+pub fn dispatch(invocation: &Invocation) -> Result<Outcome, RunError> {
+    match invocation {
+        Invocation::Check(args) => run(args),
+        Invocation::Paths(args) => paths::run(args),
+    }
+}
+
 /// Checks what `args` says, writes the report, and says how it went.
 pub fn run(args: &CheckArgs) -> Result<Outcome, RunError> {
     let report = engine::check_workspace(&request(args))?;
@@ -92,7 +101,7 @@ pub fn run(args: &CheckArgs) -> Result<Outcome, RunError> {
     })
 }
 
-fn write_report(output: Option<&PathBuf>, text: &str) -> Result<(), RunError> {
+pub(crate) fn write_report(output: Option<&PathBuf>, text: &str) -> Result<(), RunError> {
     match output {
         Some(path) => std::fs::write(path, text).map_err(|source| RunError::Output {
             path: path.display().to_string(),

@@ -669,7 +669,12 @@ impl CallsBuilder {
                 }
                 "fallback" | "method_not_allowed_fallback" | "default_service" => {
                     if let Some(handler) = args.next().and_then(|h| self.handler("ANY", h, line)) {
-                        items.push(RouterItem::Fallback { handler, line });
+                        let what = method.replace('_', " ");
+                        items.push(RouterItem::Fallback {
+                            handler,
+                            what,
+                            line,
+                        });
                     }
                 }
                 "layer" | "route_layer" | "wrap" => {

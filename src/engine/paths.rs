@@ -214,6 +214,8 @@ pub struct Analysis {
     pub paths: Vec<PanicPath>,
     /// For each finding of the report (by index): how many entries reach it.
     pub reachable_from: Vec<u32>,
+    /// For each entry: how many blocking sites it reaches.
+    pub blocking: Vec<u32>,
     pub stats: GraphStats,
     /// A few unresolved calls, for the summary (`path at file:line`).
     pub unresolved_examples: Vec<String>,
@@ -223,10 +225,8 @@ pub struct Analysis {
 
 impl Analysis {
     /// Whether entry `entry` reaches a blocking site.
-    pub fn entry_panics(&self, entry: usize, findings: &[Finding]) -> bool {
-        self.paths
-            .iter()
-            .any(|p| p.entry == entry && findings.get(p.finding).is_some_and(Finding::is_blocking))
+    pub fn entry_panics(&self, entry: usize) -> bool {
+        self.blocking.get(entry).is_some_and(|&n| n > 0)
     }
 }
 
@@ -402,7 +402,11 @@ impl<'a> Index<'a> {
             Receiver::SelfValue => return self.on_self(from, call),
             Receiver::Typed(ty) => return self.on_type(file, &TypeRef::Path(ty.clone()), call),
             Receiver::Field { ty, field } => {
-                let ty = self.follow(file, ty).join("::");
+                let ty = self.follow(file, ty);
+                if !self.in_workspace(&ty) {
+                    return Resolved::Dependency;
+                }
+                let ty = ty.join("::");
                 return match self
                     .structs
                     .get(ty.as_str())
@@ -738,6 +742,7 @@ pub fn analyze(input: &Input<'_>, query: &Query) -> Analysis {
     }
 
     let mut reachable_from = vec![0u32; input.findings.len()];
+    let mut blocking = vec![0u32; starts.len()];
     let mut paths = Vec::new();
     let n = index.nodes.len();
     let mut stamp = vec![u32::MAX; n];
@@ -784,6 +789,15 @@ pub fn analyze(input: &Input<'_>, query: &Query) -> Analysis {
                     if let Some(r) = reachable_from.get_mut(finding) {
                         *r += 1;
                     }
+                    if input
+                        .findings
+                        .get(finding)
+                        .is_some_and(Finding::is_blocking)
+                    {
+                        if let Some(b) = blocking.get_mut(e) {
+                            *b += 1;
+                        }
+                    }
                     if query.chains {
                         paths.push(PanicPath {
                             entry: e,
@@ -823,6 +837,7 @@ pub fn analyze(input: &Input<'_>, query: &Query) -> Analysis {
         entries,
         paths,
         reachable_from,
+        blocking,
         stats,
         unresolved_examples,
         abort,
@@ -1261,9 +1276,13 @@ impl RouterResolver<'_, '_> {
                         });
                     }
                 }
-                RouterItem::Fallback { handler, line } => out.push(RouteFound {
+                RouterItem::Fallback {
+                    handler,
+                    what,
+                    line,
+                } => out.push(RouteFound {
                     method: "ANY".to_owned(),
-                    path: format!("{} (fallback)", join(&prefix, "/*")),
+                    path: format!("{} ({what})", join(&prefix, "/*")),
                     handler: self.index.handler(file, handler),
                     middleware: Vec::new(),
                     caught: false,

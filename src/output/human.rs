@@ -58,6 +58,7 @@ pub fn render(report: &Report, color: bool) -> String {
         }
         out.push('\n');
     }
+    out.push_str(&super::paths::check_lines(report));
     out
 }
 

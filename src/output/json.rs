@@ -45,6 +45,8 @@ struct JsonFinding<'a> {
     justification: Option<&'a str>,
     /// `comment`, `attribute` or `attribute-without-reason` when justified.
     justified_by: Option<&'a str>,
+    /// How many entry points (routes, `main`s, tasks, ...) reach the site.
+    reachable_from: u32,
 }
 
 /// Renders the report as pretty-printed JSON with a trailing newline.
@@ -66,7 +68,8 @@ pub fn render(report: &Report) -> String {
         findings: report
             .findings
             .iter()
-            .map(|f| {
+            .enumerate()
+            .map(|(i, f)| {
                 let file = report.file(f.file);
                 JsonFinding {
                     rule: f.rule.as_str(),
@@ -82,6 +85,11 @@ pub fn render(report: &Report) -> String {
                     layer: f.layer.as_deref(),
                     justification: f.justification.as_deref(),
                     justified_by: f.justified_by.map(JustifiedBy::as_str),
+                    reachable_from: report
+                        .paths
+                        .as_ref()
+                        .and_then(|p| p.reachable_from.get(i).copied())
+                        .unwrap_or(0),
                 }
             })
             .collect(),
