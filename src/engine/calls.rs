@@ -35,6 +35,9 @@ enum RawType {
     Bounds(Vec<RawPath>),
 }
 
+/// Named fields and their types.
+type Fields = Vec<(String, RawType)>;
+
 #[derive(Clone, Debug)]
 enum RawReceiver {
     None,
@@ -85,7 +88,8 @@ pub struct CallsBuilder {
     stack: Vec<PendingFn>,
     done: Vec<PendingFn>,
     impls: Vec<ImplCtx>,
-    structs: Vec<(String, String, Vec<(String, RawType)>)>,
+    /// Module, name and fields of each struct.
+    structs: Vec<(String, String, Fields)>,
     routers: Vec<(String, RouterFacts)>,
     globs: Vec<(String, RawPath)>,
     /// Method calls already read as part of a router chain.
@@ -1149,50 +1153,4 @@ impl<'a> Visit<'a> for Middleware<'a> {
 
     fn visit_expr_closure(&mut self, _: &'a syn::ExprClosure) {}
     fn visit_block(&mut self, _: &'a syn::Block) {}
-}
-
-#[cfg(test)]
-mod tests {
-    use crate::api::calls::CallFacts;
-    use crate::engine::analyze::{analyze, FileInput};
-
-    fn calls(text: &str) -> CallFacts {
-        let input = FileInput {
-            module_path: "demo",
-            in_test: false,
-            include_tests: false,
-            include_debug: false,
-            library: None,
-            markers: &[],
-        };
-        analyze(text, &input).calls
-    }
-
-    #[test]
-    fn scratch() {
-        let c = calls(
-            r#"
-use crate::util::slugify as slug;
-use axum::{Router, routing::{get, post}};
-use tower_http::catch_panic::CatchPanicLayer;
-struct S { repo: std::sync::Arc<dyn Repo> }
-impl S {
-    fn run(&self, x: &Other) -> u32 {
-        self.repo.find(1);
-        self.helper();
-        x.go();
-        let v = vec![1].into_iter().map(slug).collect();
-        Self::assoc();
-        tokio::spawn(async move { work().await });
-        |y| inner(y);
-        0
-    }
-}
-fn app() -> Router {
-    Router::new().route("/a", get(h).post(g)).nest("/api", api()).layer(CatchPanicLayer::new())
-}
-"#,
-        );
-        println!("{c:#?}");
-    }
 }

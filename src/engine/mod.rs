@@ -217,17 +217,29 @@ pub fn check_workspace(request: &Request) -> Result<Report, EngineError> {
     }
     let mut report = Report::new(files, files_checked, findings);
     report.warnings = warnings;
-    report.paths = Some(paths::analyze(
+    let sites: Vec<paths::SiteRef<'_>> = report
+        .findings
+        .iter()
+        .map(|f| paths::SiteRef {
+            item: f.item.as_deref(),
+            error: f.severity == crate::api::Severity::Error,
+            blocking: f.is_blocking(),
+            file: f.file,
+            start: f.span.start,
+        })
+        .collect();
+    let analysis = paths::analyze(
         &paths::Input {
             ws: &ws,
             targets: &targets,
             files: &walked,
-            findings: &report.findings,
+            findings: &sites,
             config: &config,
             manifest: manifest_text.as_deref(),
         },
         &request.paths,
-    ));
+    );
+    report.paths = Some(analysis);
     Ok(report)
 }
 

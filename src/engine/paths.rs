@@ -23,10 +23,9 @@ use crate::api::calls::{
     RouterItem, RouterRef, Scope, TypeRef,
 };
 use crate::api::view::{FileView, PackageView, TargetView, WorkspaceView};
-use crate::api::{FileId, Severity};
+use crate::api::{FileId, Pos};
 use crate::engine::config::Config;
 use crate::engine::model::Workspace;
-use crate::engine::report::Finding;
 use crate::engine::tree::{TargetRef, Walked};
 
 /// How deep router nesting is followed (a router that nests itself stops here).
@@ -245,10 +244,23 @@ pub struct Input<'a> {
     pub targets: &'a [TargetRef],
     /// Every walked file; `FileId(i)` is `files[i]`.
     pub files: &'a [Walked],
-    pub findings: &'a [Finding],
+    /// The report's findings, in its order.
+    pub findings: &'a [SiteRef<'a>],
     pub config: &'a Config,
     /// The root manifest's text, for `panic = "abort"`.
     pub manifest: Option<&'a str>,
+}
+
+/// What the analysis needs of a finding.
+#[derive(Clone, Copy, Debug)]
+pub struct SiteRef<'a> {
+    /// The function (or other item) the site is in.
+    pub item: Option<&'a str>,
+    /// Its severity is error (blocking, or justified).
+    pub error: bool,
+    pub blocking: bool,
+    pub file: FileId,
+    pub start: Pos,
 }
 
 /// A node of the graph: one function path (definitions with the same path merge).
@@ -732,11 +744,11 @@ pub fn analyze(input: &Input<'_>, query: &Query) -> Analysis {
     // The sites of each node: error findings (blocking or justified) of site rules.
     let mut node_sites: HashMap<u32, Vec<usize>> = HashMap::new();
     for (i, f) in input.findings.iter().enumerate() {
-        if f.severity != Severity::Error {
+        if !f.error {
             continue;
         }
-        let Some(item) = &f.item else { continue };
-        if let Some(&node) = index.by_path.get(item.as_str()) {
+        let Some(item) = f.item else { continue };
+        if let Some(&node) = index.by_path.get(item) {
             node_sites.entry(node).or_default().push(i);
         }
     }
@@ -789,11 +801,7 @@ pub fn analyze(input: &Input<'_>, query: &Query) -> Analysis {
                     if let Some(r) = reachable_from.get_mut(finding) {
                         *r += 1;
                     }
-                    if input
-                        .findings
-                        .get(finding)
-                        .is_some_and(Finding::is_blocking)
-                    {
+                    if input.findings.get(finding).is_some_and(|f| f.blocking) {
                         if let Some(b) = blocking.get_mut(e) {
                             *b += 1;
                         }
@@ -824,7 +832,7 @@ pub fn analyze(input: &Input<'_>, query: &Query) -> Analysis {
         }
     }
     let entries: Vec<Entry> = starts.into_iter().map(|s| s.entry).collect();
-    let site_key = |finding: usize| input.findings.get(finding).map(|f| (f.file, f.span.start));
+    let site_key = |finding: usize| input.findings.get(finding).map(|f| (f.file, f.start));
     paths.sort_by(|a, b| {
         let reach = |p: &PanicPath| reachable_from.get(p.finding).copied().unwrap_or(0);
         b.takes_down

@@ -19,7 +19,7 @@ pub struct Options {
     pub include_justified: bool,
 }
 
-fn file<'a>(report: &'a Report, id: FileId) -> &'a str {
+fn file(report: &Report, id: FileId) -> &str {
     report.file(id).map_or("", |f| f.display.as_str())
 }
 
