@@ -220,6 +220,19 @@ pub struct Analysis {
     pub unresolved_examples: Vec<String>,
     /// A profile sets `panic = "abort"`.
     pub abort: bool,
+    /// What each phase cost (for the benchmark; never rendered).
+    pub timings: Timings,
+}
+
+/// Wall-clock time of each phase of [`analyze`].
+#[derive(Clone, Copy, Debug, Default)]
+pub struct Timings {
+    /// Indexing the functions, types and traits of every file's facts.
+    pub index: std::time::Duration,
+    /// Resolving every call into edges.
+    pub edges: std::time::Duration,
+    /// Finding the entries and searching from each.
+    pub search: std::time::Duration,
 }
 
 impl Analysis {
@@ -714,16 +727,13 @@ struct Start {
     sources: Vec<(u32, EdgeKind)>,
 }
 
-/// The graph alone (for the benchmark): how long building it takes.
-pub fn graph_stats(input: &Input<'_>) -> GraphStats {
-    let index = Index::new(input);
-    build(&index).1
-}
-
 /// Runs the analysis.
 pub fn analyze(input: &Input<'_>, query: &Query) -> Analysis {
+    let started = std::time::Instant::now();
     let index = Index::new(input);
+    let indexed = std::time::Instant::now();
     let (graph, stats, unresolved_examples) = build(&index);
+    let built = std::time::Instant::now();
     let abort = input.manifest.is_some_and(sets_abort);
     let mut starts = entries(input, &index);
     if abort {
@@ -849,6 +859,11 @@ pub fn analyze(input: &Input<'_>, query: &Query) -> Analysis {
         stats,
         unresolved_examples,
         abort,
+        timings: Timings {
+            index: indexed - started,
+            edges: built - indexed,
+            search: built.elapsed(),
+        },
     }
 }
 
