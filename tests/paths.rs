@@ -209,3 +209,57 @@ fn a_warm_run_builds_the_same_paths_from_the_cache() {
     let warm = stdout(&paths_in(&manifest, target.path(), &["--format", "json"]));
     assert_eq!(cold, warm);
 }
+
+#[test]
+fn actix_routes_threads_and_panic_abort() {
+    let dir = common::package(&[
+        (
+            "Cargo.toml",
+            "[package]\nname = \"demo\"\nversion = \"0.1.0\"\nedition = \"2021\"\n\n[workspace]\n\n[profile.release]\npanic = \"abort\"\n",
+        ),
+        (
+            "src/main.rs",
+            r#"use actix_web::{get, web, App, HttpServer};
+
+#[get("/hello")]
+async fn hello() -> String {
+    std::env::var("NAME").unwrap()
+}
+
+async fn resource() -> String {
+    let v: Vec<u8> = Vec::new();
+    v[0].to_string()
+}
+
+fn main() {
+    std::thread::spawn(|| worker());
+    let _app = App::new()
+        .service(hello)
+        .service(web::scope("/api").service(web::resource("/r").route(web::get().to(resource))));
+}
+
+fn worker() {
+    None::<u8>.expect("never");
+}
+"#,
+        ),
+    ]);
+    let target = tempfile::tempdir().expect("temp dir");
+    let out = paths_in(
+        &dir.path().join("Cargo.toml"),
+        target.path(),
+        &["--format", "json"],
+    );
+    let json: serde_json::Value = serde_json::from_str(&stdout(&out)).expect("JSON");
+    let mut got = chains(&json);
+    got.sort();
+    assert_eq!(
+        got,
+        [
+            "GET /api/r [process] call:demo::resource => src/main.rs:10",
+            "GET /hello [process] call:demo::hello => src/main.rs:5",
+            "thread in demo::main [process] call:demo::main::{thread@14} closure:demo::worker => src/main.rs:21",
+        ]
+    );
+    assert_eq!(json["summary"]["panic_abort"], true);
+}

@@ -123,10 +123,14 @@ pub fn human(report: &Report, options: &Options) -> String {
     let mut out = String::new();
     let paths: Vec<(&PanicPath, &Finding)> = shown(report, analysis, options).collect();
     // Entries with chains, worst first (the paths are sorted that way), then the rest.
+    let mut by_entry: Vec<Vec<usize>> = vec![Vec::new(); analysis.entries.len()];
     let mut order: Vec<usize> = Vec::new();
-    for (p, _) in &paths {
-        if !order.contains(&p.entry) {
-            order.push(p.entry);
+    for (i, (p, _)) in paths.iter().enumerate() {
+        if let Some(list) = by_entry.get_mut(p.entry) {
+            if list.is_empty() {
+                order.push(p.entry);
+            }
+            list.push(i);
         }
     }
     for &e in &order {
@@ -134,22 +138,33 @@ pub fn human(report: &Report, options: &Options) -> String {
             continue;
         };
         let _ = writeln!(out, "{}  ({})", entry.name, takes_down_text(entry));
-        for (p, f) in paths.iter().filter(|(p, _)| p.entry == e) {
-            let _ = writeln!(out, "  {}", chain_line(report, entry, p, f));
+        for &i in by_entry.get(e).into_iter().flatten() {
+            if let Some((p, f)) = paths.get(i) {
+                let _ = writeln!(out, "  {}", chain_line(report, entry, p, f));
+            }
         }
         out.push('\n');
     }
-    let quiet: Vec<&Entry> = analysis
+    let mut justified = vec![0usize; analysis.entries.len()];
+    for p in &analysis.paths {
+        let is_justified = report
+            .findings
+            .get(p.finding)
+            .is_some_and(|f| f.justification.is_some());
+        if let (true, Some(n)) = (is_justified, justified.get_mut(p.entry)) {
+            *n += 1;
+        }
+    }
+    let quiet: Vec<(usize, &Entry)> = analysis
         .entries
         .iter()
         .enumerate()
-        .filter(|(e, _)| !order.contains(e))
-        .map(|(_, entry)| entry)
+        .filter(|(e, _)| by_entry.get(*e).is_some_and(Vec::is_empty))
         .collect();
     if !quiet.is_empty() {
         let _ = writeln!(out, "no blocking panic reachable from:");
-        for entry in quiet {
-            let justified = paths_to_justified(report, analysis, entry);
+        for (e, entry) in quiet {
+            let justified = justified.get(e).copied().unwrap_or(0);
             let extra = if justified > 0 && !options.include_justified {
                 format!("; {justified} justified (--include-justified shows them)")
             } else {
@@ -168,24 +183,6 @@ pub fn human(report: &Report, options: &Options) -> String {
         );
     }
     out
-}
-
-/// How many justified sites (and no blocking one) an entry reaches.
-fn paths_to_justified(report: &Report, analysis: &Analysis, entry: &Entry) -> usize {
-    let Some(e) = analysis.entries.iter().position(|x| x == entry) else {
-        return 0;
-    };
-    analysis
-        .paths
-        .iter()
-        .filter(|p| p.entry == e)
-        .filter(|p| {
-            report
-                .findings
-                .get(p.finding)
-                .is_some_and(|f| f.justification.is_some())
-        })
-        .count()
 }
 
 /// The one line on stderr after `paths`.
