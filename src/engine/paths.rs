@@ -28,6 +28,22 @@ use crate::engine::config::Config;
 use crate::engine::model::Workspace;
 use crate::engine::tree::{TargetRef, Walked};
 
+/// Methods `#[derive(..)]` writes (`Type::default()`): std's traits, not followed.
+const DERIVED: &[&str] = &[
+    "default",
+    "clone",
+    "fmt",
+    "eq",
+    "ne",
+    "cmp",
+    "partial_cmp",
+    "hash",
+    "serialize",
+    "deserialize",
+];
+/// A method call whose receiver's type is unknown goes to at most this many
+/// same-named workspace methods; beyond that it is counted as ambiguous and not followed.
+const MAX_BY_NAME: usize = 8;
 /// How deep router nesting is followed (a router that nests itself stops here).
 const MAX_NEST: usize = 32;
 /// Functions of the prelude and std macros' helpers: calls to them are leaves.
@@ -202,6 +218,9 @@ pub struct GraphStats {
     pub dependency: usize,
     /// Named a workspace path that leads to no function, or a name nothing defines.
     pub unresolved: usize,
+    /// A method call on an unknown receiver with more same-named candidates than
+    /// [`MAX_BY_NAME`] in the crates it can see: not followed.
+    pub ambiguous: usize,
 }
 
 /// The result of the panic-path analysis.
@@ -295,6 +314,7 @@ enum Resolved {
     Dispatch(Vec<u32>),
     Dependency,
     Unresolved,
+    Ambiguous,
 }
 
 /// The indexes calls are resolved against.
@@ -316,6 +336,11 @@ struct Index<'a> {
     crates: HashSet<&'a str>,
     /// For each file: its package, for renamed dependencies.
     packages: Vec<Option<usize>>,
+    /// For each file: its crate.
+    file_crates: Vec<&'a str>,
+    /// For each crate: the workspace crates its calls name (by-name candidates come
+    /// from these and the crate itself).
+    sees: HashMap<&'a str, HashSet<&'a str>>,
 }
 
 impl<'a> Index<'a> {
@@ -334,7 +359,26 @@ impl<'a> Index<'a> {
             globs: HashMap::new(),
             crates,
             packages: input.files.iter().map(|w| w.package).collect(),
+            file_crates: input
+                .files
+                .iter()
+                .map(|w| w.module.split("::").next().unwrap_or_default())
+                .collect(),
+            sees: HashMap::new(),
         };
+        for (file, w) in input.files.iter().enumerate() {
+            let krate = index.file_crates.get(file).copied().unwrap_or_default();
+            let sees = index.sees.entry(krate).or_default();
+            for f in &w.result.calls.fns {
+                for call in &f.calls {
+                    if let Some(first) = call.path.first() {
+                        if let Some(c) = index.crates.get(first.as_str()) {
+                            sees.insert(c);
+                        }
+                    }
+                }
+            }
+        }
         for (file, w) in input.files.iter().enumerate() {
             let calls: &CallFacts = &w.result.calls;
             for f in &calls.fns {
@@ -438,14 +482,14 @@ impl<'a> Index<'a> {
                     .and_then(|fields| fields.iter().find(|(n, _)| n == field))
                 {
                     Some((_, t)) => self.on_type(file, t, call),
-                    None => self.by_name(call),
+                    None => self.by_name(file, call),
                 };
             }
-            Receiver::Unknown => return self.by_name(call),
+            Receiver::Unknown => return self.by_name(file, call),
             Receiver::None => {}
         }
         if call.kind == CallKind::Method {
-            return self.by_name(call);
+            return self.by_name(file, call);
         }
         let target = self.follow(file, &call.path);
         let joined = target.join("::");
@@ -471,7 +515,7 @@ impl<'a> Index<'a> {
             }
             return Resolved::Unresolved;
         }
-        if self.in_workspace(&target) {
+        if self.in_workspace(&target) && !DERIVED.contains(&call.name.as_str()) {
             Resolved::Unresolved
         } else {
             Resolved::Dependency
@@ -489,7 +533,7 @@ impl<'a> Index<'a> {
         if let Some(tr) = &f.trait_ {
             return self.dispatch(from.file, std::slice::from_ref(tr), call);
         }
-        self.by_name(call)
+        self.by_name(from.file, call)
     }
 
     fn on_type(&self, file: usize, ty: &TypeRef, call: &Call) -> Resolved {
@@ -504,7 +548,7 @@ impl<'a> Index<'a> {
                 match self.type_methods.get(&key) {
                     Some(ids) => Resolved::Nodes(ids.clone(), ids.len() > 1),
                     // A type alias, or a method of a trait the type implements elsewhere.
-                    None => self.by_name(call),
+                    None => self.by_name(file, call),
                 }
             }
         }
@@ -545,13 +589,15 @@ impl<'a> Index<'a> {
                 Resolved::Dispatch(ids)
             }
             // A supertrait's method, or a method of the type behind the generic.
-            (true, true) => self.by_name(call),
+            (true, true) => self.by_name(file, call),
             (true, false) => Resolved::Dependency,
         }
     }
 
     /// Every workspace method of this name and arity: an over-approximation.
-    fn by_name(&self, call: &Call) -> Resolved {
+    fn by_name(&self, file: usize, call: &Call) -> Resolved {
+        let krate = self.file_crates.get(file).copied().unwrap_or_default();
+        let sees = self.sees.get(krate);
         let ids: Vec<u32> = self
             .methods_by_name
             .get(call.name.as_str())
@@ -559,14 +605,18 @@ impl<'a> Index<'a> {
             .flatten()
             .copied()
             .filter(|&id| {
-                self.nodes
-                    .get(id as usize)
-                    .is_some_and(|n| n.facts.arity == call.arity)
+                self.nodes.get(id as usize).is_some_and(|n| {
+                    let theirs = n.facts.path.split("::").next().unwrap_or_default();
+                    n.facts.arity == call.arity
+                        && (theirs == krate || sees.is_some_and(|s| s.contains(theirs)))
+                })
             })
             .collect();
         if ids.is_empty() {
-            // No workspace method has this name: a dependency's or std's.
+            // No workspace method it can see has this name: a dependency's or std's.
             Resolved::Dependency
+        } else if ids.len() > MAX_BY_NAME {
+            Resolved::Ambiguous
         } else {
             Resolved::Nodes(ids, true)
         }
@@ -673,6 +723,10 @@ fn build(index: &Index<'_>) -> (Graph, GraphStats, Vec<String>) {
                         stats.dependency += 1;
                         continue;
                     }
+                    Resolved::Ambiguous => {
+                        stats.ambiguous += 1;
+                        continue;
+                    }
                     Resolved::Unresolved => {
                         stats.unresolved += 1;
                         if example.is_none() {
@@ -712,6 +766,7 @@ fn build(index: &Index<'_>) -> (Graph, GraphStats, Vec<String>) {
         stats.dispatch += s.dispatch;
         stats.dependency += s.dependency;
         stats.unresolved += s.unresolved;
+        stats.ambiguous += s.ambiguous;
         if examples.len() < 5 {
             examples.extend(example);
         }
@@ -948,6 +1003,7 @@ fn entries(input: &Input<'_>, index: &Index<'_>) -> Vec<Start> {
         }
     }
 
+    let mut public: HashMap<&str, (usize, Vec<u32>)> = HashMap::new();
     for (id, node) in index.nodes.iter().enumerate() {
         let id = u32::try_from(id).unwrap_or(u32::MAX);
         let f = node.facts;
@@ -1024,13 +1080,28 @@ fn entries(input: &Input<'_>, index: &Index<'_>) -> Vec<Start> {
             && f.route_attrs.is_empty()
             && !used.contains(target.crate_name.as_str())
         {
-            out.push(start(Entry {
-                name: f.path.clone(),
-                kind: EntryKind::Public,
-                takes_down: TakesDown::Caller,
-                ..base
-            }));
+            public
+                .entry(target.crate_name.as_str())
+                .or_insert_with(|| (node.file, Vec::new()))
+                .1
+                .push(id);
         }
+    }
+    // A library's public API is one entry: a search from all its public functions
+    // at once (one search per function would cost functions times reach).
+    for (krate, (file, ids)) in public {
+        out.push(Start {
+            entry: Entry {
+                name: format!("public API of {krate}"),
+                kind: EntryKind::Public,
+                route: None,
+                function: None,
+                file: Some(file_id(file)),
+                line: 0,
+                takes_down: TakesDown::Caller,
+            },
+            sources: ids.into_iter().map(|id| (id, EdgeKind::Call)).collect(),
+        });
     }
     out.extend(routes(input, index));
     for s in &mut out {

@@ -193,7 +193,7 @@ pub fn summary_line(report: &Report) -> String {
     let panicking = (0..a.entries.len()).filter(|&e| a.entry_panics(e)).count();
     let s = &a.stats;
     let mut line = format!(
-        "panicfree paths: {panicking} of {} entries reach a blocking panic; {} functions, {} calls: {} exact, {} by name (over-approximate), {} dyn/generic, {} into dependencies, {} unresolved",
+        "panicfree paths: {panicking} of {} entries reach a blocking panic; {} functions, {} calls: {} exact, {} by name (over-approximate), {} dyn/generic, {} into dependencies, {} unresolved, {} ambiguous (not followed)",
         a.entries.len(),
         s.functions,
         s.calls,
@@ -202,6 +202,7 @@ pub fn summary_line(report: &Report) -> String {
         s.dispatch,
         s.dependency,
         s.unresolved,
+        s.ambiguous,
     );
     if !a.unresolved_examples.is_empty() {
         let _ = write!(line, " (e.g. {})", a.unresolved_examples.join(", "));
@@ -261,6 +262,7 @@ struct JsonSummary {
     dispatch: usize,
     dependency: usize,
     unresolved: usize,
+    ambiguous: usize,
     panic_abort: bool,
 }
 
@@ -383,6 +385,7 @@ pub fn json(report: &Report, options: &Options) -> String {
             dispatch: s.dispatch,
             dependency: s.dependency,
             unresolved: s.unresolved,
+            ambiguous: s.ambiguous,
             panic_abort: a.abort,
         },
         entries: a
