@@ -22,7 +22,7 @@ use crate::engine::analyze::{FileInput, FileResult};
 
 const MAGIC: &[u8; 8] = b"PNCFREE\0";
 /// Bumped whenever the layout of anything cached changes.
-const FORMAT: u32 = 4;
+const FORMAT: u32 = 5;
 /// The tool's version and the hash of the sources it was built from (`build.rs`).
 const TOOL_VERSION: &str = concat!(env!("CARGO_PKG_VERSION"), "+", env!("PANICFREE_BUILD_ID"));
 const FILES: &str = "files.bin";
