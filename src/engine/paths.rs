@@ -328,8 +328,9 @@ struct Index<'a> {
     trait_methods: HashMap<String, Vec<u32>>,
     /// Trait paths by their last segment, for bounds written through an alias.
     traits_by_name: HashMap<&'a str, Vec<String>>,
-    /// Methods taking `self`, by name.
-    methods_by_name: HashMap<&'a str, Vec<u32>>,
+    /// Methods taking `self`, by name and the crate that defines them (a call looks
+    /// only in the crates it can see, never through every crate's methods).
+    methods_by_name: HashMap<(&'a str, &'a str), Vec<u32>>,
     structs: HashMap<String, &'a [(String, TypeRef)]>,
     /// Module -> glob-imported modules.
     globs: HashMap<&'a str, Vec<String>>,
@@ -433,9 +434,10 @@ impl<'a> Index<'a> {
                     .push(id);
             }
             if f.has_self && (f.self_ty.is_some() || f.trait_.is_some()) {
+                let krate = index.file_crates.get(file).copied().unwrap_or_default();
                 index
                     .methods_by_name
-                    .entry(f.name.as_str())
+                    .entry((f.name.as_str(), krate))
                     .or_default()
                     .push(id);
             }
@@ -597,21 +599,26 @@ impl<'a> Index<'a> {
     /// Every workspace method of this name and arity: an over-approximation.
     fn by_name(&self, file: usize, call: &Call) -> Resolved {
         let krate = self.file_crates.get(file).copied().unwrap_or_default();
-        let sees = self.sees.get(krate);
-        let ids: Vec<u32> = self
-            .methods_by_name
-            .get(call.name.as_str())
+        let others = self
+            .sees
+            .get(krate)
             .into_iter()
             .flatten()
             .copied()
+            .filter(|&c| c != krate);
+        let mut ids: Vec<u32> = std::iter::once(krate)
+            .chain(others)
+            .filter_map(|c| self.methods_by_name.get(&(call.name.as_str(), c)))
+            .flatten()
+            .copied()
             .filter(|&id| {
-                self.nodes.get(id as usize).is_some_and(|n| {
-                    let theirs = n.facts.path.split("::").next().unwrap_or_default();
-                    n.facts.arity == call.arity
-                        && (theirs == krate || sees.is_some_and(|s| s.contains(theirs)))
-                })
+                self.nodes
+                    .get(id as usize)
+                    .is_some_and(|n| n.facts.arity == call.arity)
             })
             .collect();
+        // In node order, whatever order the crates came in: edges are deterministic.
+        ids.sort_unstable();
         if ids.is_empty() {
             // No workspace method it can see has this name: a dependency's or std's.
             Resolved::Dependency
