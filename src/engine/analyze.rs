@@ -29,7 +29,8 @@ use crate::rules;
 /// Files nesting deeper than this are refused before parsing: the parser and
 /// the visitor recurse once per level.
 pub const MAX_DEPTH: u32 = 6_000;
-/// The same bound for unbroken chains of operators and method calls.
+/// The same bound for unbroken chains of operators, method calls and keywords
+/// that lead an expression ([`source::NESTING_KEYWORDS`]).
 pub const MAX_CHAIN: u32 = 12_000;
 
 /// What the analysis needs to know about a file besides its text. Everything here
@@ -166,7 +167,7 @@ pub fn analyze(text: &str, input: &FileInput<'_>) -> FileResult {
         return FileResult::parse_error(
             input.module_path,
             Span::point(Pos::START),
-            format!("file nests too deeply to check ({levels} levels; the limit is {MAX_DEPTH} brackets or {MAX_CHAIN} chained operators)"),
+            format!("file nests too deeply to check ({levels} levels; the limit is {MAX_DEPTH} brackets or {MAX_CHAIN} chained operators or keywords)"),
             Some("split the expression; generated code can be excluded with `scope.exclude`"),
         );
     }
@@ -230,7 +231,14 @@ fn needs_scan(text: &str, markers: &[String]) -> bool {
         return true;
     }
     let (mut open, mut operators) = (0usize, 0usize);
-    for b in text.bytes() {
+    let bytes = text.as_bytes();
+    let mut in_word = false;
+    for (i, &b) in bytes.iter().enumerate() {
+        let word = b.is_ascii_alphanumeric() || b == b'_';
+        if word && !in_word && bytes.get(i..).is_some_and(source::starts_nesting_keyword) {
+            operators += 1;
+        }
+        in_word = word;
         match b {
             b'(' | b'[' | b'{' => open += 1,
             b')' | b']' | b'}' | b';' | b',' | b'_' => {}

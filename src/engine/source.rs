@@ -46,8 +46,9 @@ pub struct Scan {
     pub comments: Vec<LineComment>,
     /// Deepest nesting of `()`, `[]` and `{}`.
     pub max_depth: u32,
-    /// Longest run of operator characters not interrupted by `;`, `,`, `{` or `}`:
-    /// a bound on how deep a chain of operators or method calls can nest.
+    /// Longest run of operator characters and [`NESTING_KEYWORDS`] not interrupted
+    /// by `;`, `,`, `{` or `}`: a bound on how deep a chain of operators, method
+    /// calls or keyword-led expressions can nest.
     pub max_chain: u32,
 }
 
@@ -58,6 +59,25 @@ impl Scan {
             .copied()
             .unwrap_or(LineKind::Blank)
     }
+}
+
+/// Keywords that begin an expression holding another one with no bracket in
+/// between (`return return 1`, `if if a { b } else { c } { d }`, `match match x
+/// {..} {..}`): the parser and the visitor recurse once per keyword, as they do
+/// once per operator, so these are links of a chain too.
+pub const NESTING_KEYWORDS: [&str; 10] = [
+    "become", "break", "for", "if", "in", "let", "match", "return", "while", "yield",
+];
+
+/// Whether `bytes` (which starts a word) starts with one of [`NESTING_KEYWORDS`]
+/// as a whole word.
+pub fn starts_nesting_keyword(bytes: &[u8]) -> bool {
+    NESTING_KEYWORDS.iter().any(|k| {
+        bytes.starts_with(k.as_bytes())
+            && bytes
+                .get(k.len())
+                .is_none_or(|&b| !(b.is_ascii_alphanumeric() || b == b'_' || b >= 0x80))
+    })
 }
 
 /// The longest message a finding carries (in characters): a parse error quoting
@@ -501,6 +521,10 @@ impl<'a> Lexer<'a> {
                 self.bump();
                 self.quoted('\'');
             }
+            (word, _) if NESTING_KEYWORDS.contains(&word) => {
+                self.chain += 1;
+                self.scan.max_chain = self.scan.max_chain.max(self.chain);
+            }
             _ => {}
         }
     }
@@ -596,5 +620,20 @@ mod tests {
     fn depth_is_measured() {
         let s = scan("fn f() { ((((1)))) }");
         assert_eq!(s.max_depth, 5);
+    }
+
+    #[test]
+    fn keywords_that_lead_an_expression_are_links_of_a_chain() {
+        // `return return 1` nests as deep as `- - 1`; `returned` is a name.
+        assert_eq!(scan("fn f() { return return return 1 }").max_chain, 3);
+        assert_eq!(
+            scan("fn f() { if if a { b } else { c } { d } }").max_chain,
+            2
+        );
+        assert_eq!(scan("fn f() { returned + inner }").max_chain, 1);
+        assert!(starts_nesting_keyword(b"match x"));
+        assert!(starts_nesting_keyword(b"in"));
+        assert!(!starts_nesting_keyword(b"inner"));
+        assert!(!starts_nesting_keyword(b"if_"));
     }
 }
