@@ -14,6 +14,7 @@ use syn::visit::{self, Visit};
 use syn::{Attribute, Expr, ImplItem, Item, Lit, Meta, Stmt, Token, TraitItem};
 
 use crate::api::facts::{Facts, RawPath, RefKind};
+use crate::api::span::Spines;
 use crate::api::{span, MacroCall, Pos, Rule, RuleId, RuleKind, Site, SiteContext, SiteSink, Span};
 use crate::engine::arrays::Arrays;
 use crate::engine::facts::{
@@ -189,6 +190,7 @@ pub fn analyze(text: &str, input: &FileInput<'_>) -> FileResult {
     let mut checker = Checker {
         text,
         arrays: Arrays::of_file(&file),
+        spines: Spines::default(),
         allowing: Vec::new(),
         include_debug: input.include_debug,
         rules: site_rules(),
@@ -265,6 +267,8 @@ struct Checker<'a> {
     text: &'a str,
     /// Array lengths the syntax shows, for constant indices.
     arrays: Arrays,
+    /// The ends of the expressions visited, for the rules' spans.
+    spines: Spines,
     /// Indices into `result.lint_attrs` of the lint attributes around the node
     /// being visited, outermost first.
     allowing: Vec<u32>,
@@ -397,6 +401,7 @@ impl Checker<'_> {
             in_test: self.in_test,
             item: self.owner.last().map(String::as_str),
             known: &self.arrays,
+            spines: &self.spines,
         };
         for &rule in self.rules {
             offer(
@@ -505,6 +510,8 @@ impl Checker<'_> {
                 Piece::Arm(a) => self.visit_arm(&a),
                 Piece::Pat(p) => self.visit_pat(&p),
             }
+            // The piece is dropped here: its addresses may be reused.
+            self.spines.forget();
         }
     }
 }

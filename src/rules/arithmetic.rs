@@ -42,8 +42,9 @@ impl Rule for Arithmetic {
         if is_nonzero_literal(&expr.right) {
             return;
         }
+        let spines = out.context().spines;
         out.site(
-            span::between(span::expr_start(&expr.left), span::expr_end(&expr.right)),
+            span::between(spines.start(&expr.left), spines.end(&expr.right)),
             format!("integer {op} panics when the divisor is zero (or on `MIN / -1` overflow)"),
             Some("use `checked_div`/`checked_rem` and handle `None`, or divide by a non-zero literal"),
         );
