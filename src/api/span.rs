@@ -98,6 +98,31 @@ fn start_step(expr: &Expr) -> Step<'_> {
         Expr::Match(e) => Step::Token(e.match_token.span),
         Expr::Unsafe(e) => Step::Token(e.unsafe_token.span),
         Expr::Infer(e) => Step::Token(e.underscore_token.span),
+        Expr::Closure(e) => Step::Token(
+            e.lifetimes
+                .as_ref()
+                .map(|l| l.for_token.span)
+                .or(e.constness.map(|t| t.span))
+                .or(e.asyncness.map(|t| t.span))
+                .or(e.capture.map(|t| t.span))
+                .unwrap_or(e.inputs_begin.span),
+        ),
+        Expr::Async(e) => Step::Token(e.async_token.span),
+        Expr::Const(e) => Step::Token(e.const_token.span),
+        Expr::TryBlock(e) => Step::Token(e.try_token.span),
+        Expr::Yield(e) => Step::Token(e.yield_token.span),
+        Expr::ForLoop(e) => Step::Token(match &e.label {
+            Some(label) => label.name.apostrophe,
+            None => e.for_token.span,
+        }),
+        Expr::Loop(e) => Step::Token(match &e.label {
+            Some(label) => label.name.apostrophe,
+            None => e.loop_token.span,
+        }),
+        Expr::While(e) => Step::Token(match &e.label {
+            Some(label) => label.name.apostrophe,
+            None => e.while_token.span,
+        }),
         Expr::Block(e) => Step::Token(match &e.label {
             Some(label) => label.name.apostrophe,
             None => e.block.brace_token.span.open(),
@@ -146,6 +171,21 @@ fn end_step(expr: &Expr) -> Step<'_> {
         Expr::Path(e) => Step::Token(path_end(&e.path)),
         Expr::Cast(e) => Step::Token(e.ty.span()),
         Expr::Infer(e) => Step::Token(e.underscore_token.span),
+        Expr::If(e) => match &e.else_branch {
+            Some((_, other)) => Step::Child(other),
+            None => Step::Token(e.then_branch.brace_token.span.close()),
+        },
+        Expr::Yield(e) => match &e.expr {
+            Some(inner) => Step::Child(inner),
+            None => Step::Token(e.yield_token.span),
+        },
+        Expr::Match(e) => Step::Token(e.brace_token.span.close()),
+        Expr::ForLoop(e) => Step::Token(e.body.brace_token.span.close()),
+        Expr::Loop(e) => Step::Token(e.body.brace_token.span.close()),
+        Expr::While(e) => Step::Token(e.body.brace_token.span.close()),
+        Expr::Async(e) => Step::Token(e.block.brace_token.span.close()),
+        Expr::Const(e) => Step::Token(e.block.brace_token.span.close()),
+        Expr::TryBlock(e) => Step::Token(e.block.brace_token.span.close()),
         Expr::Continue(e) => Step::Token(e.continue_token.span),
         other => Step::Token(other.span()),
     }

@@ -21,7 +21,7 @@ use crate::engine::model::{normalize, Package, Workspace};
 use crate::engine::source;
 
 /// Stack for each checking thread: the parser and the visitor recurse once per
-/// nesting level, and [`crate::engine::analyze::MAX_DEPTH`] levels must fit.
+/// nesting level, and [`crate::engine::analyze::MAX_NESTING`] levels must fit.
 const STACK_SIZE: usize = 256 * 1024 * 1024;
 
 #[derive(Debug, thiserror::Error)]
