@@ -53,7 +53,8 @@ pub struct Walked {
     /// not be cached (the file could not be read, the tool failed on it, or there
     /// is no cache).
     pub cached: Option<(u128, Vec<u8>)>,
-    /// Sites the walk itself found: `mod` declarations whose file is missing.
+    /// Sites the walk itself found: `mod` declarations whose file is missing, or
+    /// is the file of an enclosing module (a `#[path]` or symlink cycle).
     pub missing: Vec<Site>,
     /// The Clippy lint attributes of the parent files around this file's `mod`
     /// declaration, outermost first (the crate's `#![allow(..)]` among them).
@@ -81,6 +82,18 @@ struct Job {
     order: usize,
     /// See [`Walked::inherited`].
     inherited: Vec<LintAttr>,
+    /// The real path, when the parent found it already.
+    canonical: Option<PathBuf>,
+    /// The files of the enclosing modules, nearest first.
+    ancestors: Option<Arc<Ancestor>>,
+}
+
+/// A file of an enclosing module: a `mod` that leads back to one of them is a
+/// cycle, as rustc says ("circular modules"), and is not followed.
+struct Ancestor {
+    path: PathBuf,
+    canonical: PathBuf,
+    parent: Option<Arc<Ancestor>>,
 }
 
 struct Shared<'a> {
@@ -117,6 +130,8 @@ pub fn walk_targets(
             library: package.library().map(str::to_owned),
             order: roots.len(),
             inherited: Vec::new(),
+            canonical: None,
+            ancestors: None,
         });
     }
     run_jobs(roots, walk, true)
@@ -150,6 +165,8 @@ pub fn walk_loose_files(
                 .map(str::to_owned),
             order: usize::MAX,
             inherited: Vec::new(),
+            canonical: None,
+            ancestors: None,
         });
     }
     // Loose files are checked alone: their `mod` children are not followed.
@@ -184,8 +201,8 @@ fn run_jobs(roots: Vec<Job>, walk: &Walk<'_>, follow: bool) -> Result<Vec<Walked
     Ok(files)
 }
 
-fn process<'s>(scope: &rayon::Scope<'s>, job: Job, shared: &'s Shared<'s>, follow: bool) {
-    let canonical = std::fs::canonicalize(&job.path).unwrap_or_else(|_| job.path.clone());
+fn process<'s>(scope: &rayon::Scope<'s>, mut job: Job, shared: &'s Shared<'s>, follow: bool) {
+    let canonical = job.canonical.take().unwrap_or_else(|| real_path(&job.path));
     let first_visit = shared
         .visited
         .lock()
@@ -198,15 +215,28 @@ fn process<'s>(scope: &rayon::Scope<'s>, job: Job, shared: &'s Shared<'s>, follo
     let walk = shared.walk;
     let (text, result, cached) = analyze_file(&job, &canonical, walk);
     let mut missing = Vec::new();
-    if follow {
+    if follow && !result.mods.is_empty() {
+        let here = Arc::new(Ancestor {
+            path: job.path.clone(),
+            canonical: canonical.clone(),
+            parent: job.ancestors.clone(),
+        });
         for decl in &result.mods {
             if decl.is_test && !walk.include_tests {
                 continue;
             }
-            match resolve(&job, decl) {
-                Some(child) => scope.spawn(move |scope| process(scope, child, shared, follow)),
-                None => missing.push(missing_module(&job, decl, walk.root)),
+            let Some(mut child) = resolve(&job, decl) else {
+                missing.push(missing_module(&job, decl, walk.root));
+                continue;
+            };
+            let child_canonical = real_path(&child.path);
+            if let Some(cycle) = cycle(&here, &child.path, &child_canonical, walk.root) {
+                missing.push(circular_module(&job, decl, &cycle));
+                continue;
             }
+            child.canonical = Some(child_canonical);
+            child.ancestors = Some(Arc::clone(&here));
+            scope.spawn(move |scope| process(scope, child, shared, follow));
         }
     }
     shared
@@ -350,7 +380,50 @@ fn resolve(parent: &Job, decl: &ModDecl) -> Option<Job> {
             .chain(&decl.attributes)
             .cloned()
             .collect(),
+        canonical: None,
+        ancestors: None,
     })
+}
+
+/// The real path of a file (symlinks resolved), or the path itself.
+fn real_path(path: &Path) -> PathBuf {
+    std::fs::canonicalize(path).unwrap_or_else(|_| path.to_path_buf())
+}
+
+/// When `canonical` is the file of `here` or of a module around it, the files of
+/// the cycle as shown: from that module's file down to `path`.
+fn cycle(here: &Arc<Ancestor>, path: &Path, canonical: &Path, root: &Path) -> Option<String> {
+    let mut chain = vec![path];
+    let mut at = Some(here);
+    while let Some(ancestor) = at {
+        chain.push(&ancestor.path);
+        if ancestor.canonical == canonical {
+            let shown: Vec<String> = chain.iter().rev().map(|p| shown(p, root)).collect();
+            return Some(shown.join(" -> "));
+        }
+        at = ancestor.parent.as_ref();
+    }
+    None
+}
+
+/// A path relative to the workspace root, in backticks.
+fn shown(path: &Path, root: &Path) -> String {
+    let path = normalize(path);
+    let rel = path.strip_prefix(root).unwrap_or(&path);
+    format!("`{}`", rel.display())
+}
+
+fn circular_module(parent: &Job, decl: &ModDecl, cycle: &str) -> Site {
+    tool_site(
+        RuleId::ParseError,
+        &parent.module,
+        decl.span,
+        source::clip(
+            &format!("circular modules: {cycle}"),
+            source::MAX_MESSAGE,
+        ),
+        Some("remove the `mod` declaration, or the `#[path]` or symlink that leads back to the file of an enclosing module"),
+    )
 }
 
 fn missing_module(parent: &Job, decl: &ModDecl, root: &Path) -> Site {
@@ -358,11 +431,7 @@ fn missing_module(parent: &Job, decl: &ModDecl, root: &Path) -> Site {
     for inline in &decl.inline {
         dir.push(inline.path_attr.as_deref().unwrap_or(&inline.name));
     }
-    let shown = |path: PathBuf| {
-        let path = normalize(&path);
-        let rel = path.strip_prefix(root).unwrap_or(&path);
-        format!("`{}`", rel.display())
-    };
+    let shown = |path: PathBuf| shown(&path, root);
     let expected = match &decl.path_attr {
         Some(attr) if decl.inline.is_empty() => shown(
             parent
