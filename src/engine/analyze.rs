@@ -176,10 +176,21 @@ pub fn analyze(text: &str, input: &FileInput<'_>) -> FileResult {
         Err(e) => {
             let start = span::pos(e.span().start());
             let start = if start.line == 0 { Pos::START } else { start };
+            // The lexer's message does not say what it met: a NUL byte, a form feed.
+            let what = match source::char_at(text, start) {
+                Some('\0') => " (a NUL byte)".to_owned(),
+                Some(c) if c.is_control() && !c.is_whitespace() => {
+                    format!(" (the control character U+{:04X})", u32::from(c))
+                }
+                _ => String::new(),
+            };
             return FileResult::parse_error(
                 input.module_path,
                 Span::point(start),
-                source::clip(&format!("file does not parse: {e}"), source::MAX_MESSAGE),
+                source::clip(
+                    &format!("file does not parse: {e}{what}"),
+                    source::MAX_MESSAGE,
+                ),
                 Some("fix the syntax error; `cargo check` shows it too"),
             );
         }

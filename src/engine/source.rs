@@ -90,6 +90,12 @@ pub fn starts_nesting_keyword(bytes: &[u8]) -> bool {
     })
 }
 
+/// The character at a position of `text` (1-based line and column, in characters).
+pub fn char_at(text: &str, pos: Pos) -> Option<char> {
+    let line = text.split('\n').nth((pos.line as usize).checked_sub(1)?)?;
+    line.chars().nth((pos.column as usize).checked_sub(1)?)
+}
+
 /// The longest message a finding carries (in characters): a parse error quoting
 /// a whole generated line must not flood a terminal or a CI annotation.
 pub const MAX_MESSAGE: usize = 300;

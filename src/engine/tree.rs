@@ -262,7 +262,7 @@ type Analyzed = (Option<Arc<str>>, FileResult, Option<(u128, Vec<u8>)>);
 /// Reads a file and analyzes it (or takes its result from the cache), behind the
 /// panic boundary. Fresh results are encoded for the cache here, in parallel.
 fn analyze_file(job: &Job, canonical: &Path, walk: &Walk<'_>) -> Analyzed {
-    let bytes = match std::fs::read(&job.path) {
+    let bytes = match read_source(&job.path) {
         Ok(bytes) => bytes,
         Err(e) => {
             let result = FileResult::parse_error(
@@ -327,6 +327,35 @@ fn analyze_file(job: &Job, canonical: &Path, walk: &Walk<'_>) -> Analyzed {
             None,
         ),
     }
+}
+
+/// The biggest source file read (generated code runs to tens of megabytes).
+const MAX_SOURCE: u64 = 256 << 20;
+
+/// The bytes of a source file, which must be a regular file (a `lib.rs` that is a
+/// symlink to `/dev/zero` would never end) of at most [`MAX_SOURCE`] bytes.
+fn read_source(path: &Path) -> std::io::Result<Vec<u8>> {
+    use std::io::Read;
+    let file = std::fs::File::open(path)?;
+    let meta = file.metadata()?;
+    if !meta.is_file() {
+        return Err(std::io::Error::other("it is not a regular file"));
+    }
+    let too_big = || {
+        std::io::Error::other(format!(
+            "it is over {} MiB, the most this tool reads",
+            MAX_SOURCE >> 20
+        ))
+    };
+    if meta.len() > MAX_SOURCE {
+        return Err(too_big());
+    }
+    let mut bytes = Vec::with_capacity(usize::try_from(meta.len()).unwrap_or(0));
+    file.take(MAX_SOURCE + 1).read_to_end(&mut bytes)?;
+    if bytes.len() as u64 > MAX_SOURCE {
+        return Err(too_big());
+    }
+    Ok(bytes)
 }
 
 /// The file of a `mod name;` declaration, as rustc finds it.
@@ -431,20 +460,27 @@ fn missing_module(parent: &Job, decl: &ModDecl, root: &Path) -> Site {
     for inline in &decl.inline {
         dir.push(inline.path_attr.as_deref().unwrap_or(&inline.name));
     }
-    let shown = |path: PathBuf| shown(&path, root);
     let expected = match &decl.path_attr {
-        Some(attr) if decl.inline.is_empty() => shown(
-            parent
-                .path
-                .parent()
-                .map(|d| d.join(attr))
-                .unwrap_or_else(|| PathBuf::from(attr)),
-        ),
-        Some(attr) => shown(dir.join(attr)),
+        Some(attr) => {
+            let path = if decl.inline.is_empty() {
+                parent
+                    .path
+                    .parent()
+                    .map(|d| d.join(attr))
+                    .unwrap_or_else(|| PathBuf::from(attr))
+            } else {
+                dir.join(attr)
+            };
+            // `#[path]` must name a file; rustc cannot read a directory either.
+            match path.is_dir() {
+                true => format!("{} is a directory", shown(&path, root)),
+                false => format!("expected {}", shown(&path, root)),
+            }
+        }
         None => format!(
-            "{} or {}",
-            shown(dir.join(format!("{}.rs", decl.name))),
-            shown(dir.join(&decl.name).join("mod.rs"))
+            "expected {} or {}",
+            shown(&dir.join(format!("{}.rs", decl.name)), root),
+            shown(&dir.join(&decl.name).join("mod.rs"), root)
         ),
     };
     tool_site(
@@ -452,10 +488,7 @@ fn missing_module(parent: &Job, decl: &ModDecl, root: &Path) -> Site {
         &parent.module,
         decl.span,
         source::clip(
-            &format!(
-                "file not found for module `{}`: expected {expected}",
-                decl.name
-            ),
+            &format!("file not found for module `{}`: {expected}", decl.name),
             source::MAX_MESSAGE,
         ),
         Some("create the file, or remove the `mod` declaration"),
