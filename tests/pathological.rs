@@ -527,7 +527,10 @@ fn output_into_a_missing_directory_or_onto_a_full_device() {
             let err = text(&out.stderr);
             assert_eq!(err.lines().count(), 1, "{err}");
             assert!(err.starts_with(&format!("error: cannot write the report to {target}: ")));
-            assert!(!err.contains(".report.txt."), "the error names the target: {err}");
+            assert!(
+                !err.contains(".report.txt."),
+                "the error names the target: {err}"
+            );
         }
         let out = run(dir.path(), &["--write-baseline", target]);
         assert_sound(&out, 2, "--write-baseline");
