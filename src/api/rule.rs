@@ -14,6 +14,7 @@ use syn::{ExprBinary, ExprCall, ExprIndex, ExprMethodCall, ExprPath, Macro};
 
 use super::diagnostic::{FileId, Severity, Span};
 use super::lint::Lints;
+use super::span::Spines;
 use super::view::WorkspaceView;
 
 /// The stable, kebab-case rule ids of `../shared/contract.md`.
@@ -182,6 +183,10 @@ pub struct SiteContext<'a> {
     pub item: Option<&'a str>,
     /// What the syntax around the site shows about values.
     pub known: &'a dyn Known,
+    /// The first and last tokens of expressions, remembered for the file: ask it
+    /// rather than [`super::span::expr_start`] for an operand that may be a
+    /// long chain.
+    pub spines: &'a Spines,
 }
 
 /// What the engine can tell a rule about values from the syntax around a site.

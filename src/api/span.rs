@@ -4,6 +4,9 @@
 //! big expressions; the walks here follow the leftmost or rightmost child in a
 //! loop instead, and fall back to printing only for rare node kinds.
 
+use std::cell::RefCell;
+use std::collections::HashMap;
+
 use proc_macro2::{LineColumn, Span as TokenSpan};
 use syn::spanned::Spanned;
 use syn::{Expr, Macro, MacroDelimiter, Path};
@@ -30,107 +33,218 @@ pub fn of(span: TokenSpan) -> Span {
 /// The first token of an expression, skipping its outer attributes.
 pub fn expr_start(mut expr: &Expr) -> TokenSpan {
     loop {
-        expr = match expr {
-            Expr::MethodCall(e) => &e.receiver,
-            Expr::Field(e) => &e.base,
-            Expr::Index(e) => &e.expr,
-            Expr::Call(e) => &e.func,
-            Expr::Binary(e) => &e.left,
-            Expr::Cast(e) => &e.expr,
-            Expr::Try(e) => &e.expr,
-            Expr::Await(e) => &e.base,
-            Expr::Assign(e) => &e.left,
-            Expr::Range(e) => match &e.start {
-                Some(start) => start,
-                None => return e.limits.span(),
-            },
-            Expr::Group(e) => &e.expr,
-            Expr::Lit(e) => return e.lit.span(),
-            Expr::Path(e) => {
-                return match &e.qself {
-                    Some(q) => q.lt_token.span,
-                    None => path_start(&e.path),
-                }
-            }
-            Expr::Struct(e) => {
-                return match &e.qself {
-                    Some(q) => q.lt_token.span,
-                    None => path_start(&e.path),
-                }
-            }
-            Expr::Macro(e) => return path_start(&e.mac.path),
-            Expr::Paren(e) => return e.paren_token.span.open(),
-            Expr::Tuple(e) => return e.paren_token.span.open(),
-            Expr::Array(e) => return e.bracket_token.span.open(),
-            Expr::Repeat(e) => return e.bracket_token.span.open(),
-            Expr::Reference(e) => return e.and_token.span,
-            Expr::RawAddr(e) => return e.and_token.span,
-            Expr::Unary(e) => return e.op.span(),
-            Expr::Return(e) => return e.return_token.span,
-            Expr::Break(e) => return e.break_token.span,
-            Expr::Continue(e) => return e.continue_token.span,
-            Expr::Let(e) => return e.let_token.span,
-            Expr::If(e) => return e.if_token.span,
-            Expr::Match(e) => return e.match_token.span,
-            Expr::Unsafe(e) => return e.unsafe_token.span,
-            Expr::Infer(e) => return e.underscore_token.span,
-            Expr::Block(e) => {
-                return match &e.label {
-                    Some(label) => label.name.apostrophe,
-                    None => e.block.brace_token.span.open(),
-                }
-            }
-            other => return other.span(),
-        };
+        match start_step(expr) {
+            Step::Child(child) => expr = child,
+            Step::Token(token) => return token,
+        }
     }
 }
 
 /// The last token of an expression.
 pub fn expr_end(mut expr: &Expr) -> TokenSpan {
     loop {
-        expr = match expr {
-            Expr::Binary(e) => &e.right,
-            Expr::Unary(e) => &e.expr,
-            Expr::Reference(e) => &e.expr,
-            Expr::RawAddr(e) => &e.expr,
-            Expr::Assign(e) => &e.right,
-            Expr::Group(e) => &e.expr,
-            Expr::Closure(e) => &e.body,
-            Expr::Let(e) => &e.expr,
-            Expr::Range(e) => match &e.end {
-                Some(end) => end,
-                None => return e.limits.span(),
-            },
-            Expr::Return(e) => match &e.expr {
-                Some(inner) => inner,
-                None => return e.return_token.span,
-            },
-            Expr::Break(e) => match &e.expr {
-                Some(inner) => inner,
-                None => return e.break_token.span,
-            },
-            Expr::MethodCall(e) => return e.paren_token.span.close(),
-            Expr::Call(e) => return e.paren_token.span.close(),
-            Expr::Index(e) => return e.bracket_token.span.close(),
-            Expr::Paren(e) => return e.paren_token.span.close(),
-            Expr::Tuple(e) => return e.paren_token.span.close(),
-            Expr::Array(e) => return e.bracket_token.span.close(),
-            Expr::Repeat(e) => return e.bracket_token.span.close(),
-            Expr::Struct(e) => return e.brace_token.span.close(),
-            Expr::Block(e) => return e.block.brace_token.span.close(),
-            Expr::Unsafe(e) => return e.block.brace_token.span.close(),
-            Expr::Macro(e) => return macro_end(&e.mac),
-            Expr::Try(e) => return e.question_token.span,
-            Expr::Await(e) => return e.await_token.span,
-            Expr::Field(e) => return e.member.span(),
-            Expr::Lit(e) => return e.lit.span(),
-            Expr::Path(e) => return path_end(&e.path),
-            Expr::Cast(e) => return e.ty.span(),
-            Expr::Infer(e) => return e.underscore_token.span,
-            Expr::Continue(e) => return e.continue_token.span,
-            other => return other.span(),
-        };
+        match end_step(expr) {
+            Step::Child(child) => expr = child,
+            Step::Token(token) => return token,
+        }
     }
+}
+
+/// One step of a walk to an expression's first or last token: the child that
+/// holds it, or the token itself.
+enum Step<'e> {
+    Child(&'e Expr),
+    Token(TokenSpan),
+}
+
+fn start_step(expr: &Expr) -> Step<'_> {
+    match expr {
+        Expr::MethodCall(e) => Step::Child(&e.receiver),
+        Expr::Field(e) => Step::Child(&e.base),
+        Expr::Index(e) => Step::Child(&e.expr),
+        Expr::Call(e) => Step::Child(&e.func),
+        Expr::Binary(e) => Step::Child(&e.left),
+        Expr::Cast(e) => Step::Child(&e.expr),
+        Expr::Try(e) => Step::Child(&e.expr),
+        Expr::Await(e) => Step::Child(&e.base),
+        Expr::Assign(e) => Step::Child(&e.left),
+        Expr::Range(e) => match &e.start {
+            Some(start) => Step::Child(start),
+            None => Step::Token(e.limits.span()),
+        },
+        Expr::Group(e) => Step::Child(&e.expr),
+        Expr::Lit(e) => Step::Token(e.lit.span()),
+        Expr::Path(e) => Step::Token(match &e.qself {
+            Some(q) => q.lt_token.span,
+            None => path_start(&e.path),
+        }),
+        Expr::Struct(e) => Step::Token(match &e.qself {
+            Some(q) => q.lt_token.span,
+            None => path_start(&e.path),
+        }),
+        Expr::Macro(e) => Step::Token(path_start(&e.mac.path)),
+        Expr::Paren(e) => Step::Token(e.paren_token.span.open()),
+        Expr::Tuple(e) => Step::Token(e.paren_token.span.open()),
+        Expr::Array(e) => Step::Token(e.bracket_token.span.open()),
+        Expr::Repeat(e) => Step::Token(e.bracket_token.span.open()),
+        Expr::Reference(e) => Step::Token(e.and_token.span),
+        Expr::RawAddr(e) => Step::Token(e.and_token.span),
+        Expr::Unary(e) => Step::Token(e.op.span()),
+        Expr::Return(e) => Step::Token(e.return_token.span),
+        Expr::Break(e) => Step::Token(e.break_token.span),
+        Expr::Continue(e) => Step::Token(e.continue_token.span),
+        Expr::Let(e) => Step::Token(e.let_token.span),
+        Expr::If(e) => Step::Token(e.if_token.span),
+        Expr::Match(e) => Step::Token(e.match_token.span),
+        Expr::Unsafe(e) => Step::Token(e.unsafe_token.span),
+        Expr::Infer(e) => Step::Token(e.underscore_token.span),
+        Expr::Closure(e) => Step::Token(
+            e.lifetimes
+                .as_ref()
+                .map(|l| l.for_token.span)
+                .or(e.constness.map(|t| t.span))
+                .or(e.asyncness.map(|t| t.span))
+                .or(e.capture.map(|t| t.span))
+                .unwrap_or(e.inputs_begin.span),
+        ),
+        Expr::Async(e) => Step::Token(e.async_token.span),
+        Expr::Const(e) => Step::Token(e.const_token.span),
+        Expr::TryBlock(e) => Step::Token(e.try_token.span),
+        Expr::Yield(e) => Step::Token(e.yield_token.span),
+        Expr::ForLoop(e) => Step::Token(match &e.label {
+            Some(label) => label.name.apostrophe,
+            None => e.for_token.span,
+        }),
+        Expr::Loop(e) => Step::Token(match &e.label {
+            Some(label) => label.name.apostrophe,
+            None => e.loop_token.span,
+        }),
+        Expr::While(e) => Step::Token(match &e.label {
+            Some(label) => label.name.apostrophe,
+            None => e.while_token.span,
+        }),
+        Expr::Block(e) => Step::Token(match &e.label {
+            Some(label) => label.name.apostrophe,
+            None => e.block.brace_token.span.open(),
+        }),
+        other => Step::Token(other.span()),
+    }
+}
+
+fn end_step(expr: &Expr) -> Step<'_> {
+    match expr {
+        Expr::Binary(e) => Step::Child(&e.right),
+        Expr::Unary(e) => Step::Child(&e.expr),
+        Expr::Reference(e) => Step::Child(&e.expr),
+        Expr::RawAddr(e) => Step::Child(&e.expr),
+        Expr::Assign(e) => Step::Child(&e.right),
+        Expr::Group(e) => Step::Child(&e.expr),
+        Expr::Closure(e) => Step::Child(&e.body),
+        Expr::Let(e) => Step::Child(&e.expr),
+        Expr::Range(e) => match &e.end {
+            Some(end) => Step::Child(end),
+            None => Step::Token(e.limits.span()),
+        },
+        Expr::Return(e) => match &e.expr {
+            Some(inner) => Step::Child(inner),
+            None => Step::Token(e.return_token.span),
+        },
+        Expr::Break(e) => match &e.expr {
+            Some(inner) => Step::Child(inner),
+            None => Step::Token(e.break_token.span),
+        },
+        Expr::MethodCall(e) => Step::Token(e.paren_token.span.close()),
+        Expr::Call(e) => Step::Token(e.paren_token.span.close()),
+        Expr::Index(e) => Step::Token(e.bracket_token.span.close()),
+        Expr::Paren(e) => Step::Token(e.paren_token.span.close()),
+        Expr::Tuple(e) => Step::Token(e.paren_token.span.close()),
+        Expr::Array(e) => Step::Token(e.bracket_token.span.close()),
+        Expr::Repeat(e) => Step::Token(e.bracket_token.span.close()),
+        Expr::Struct(e) => Step::Token(e.brace_token.span.close()),
+        Expr::Block(e) => Step::Token(e.block.brace_token.span.close()),
+        Expr::Unsafe(e) => Step::Token(e.block.brace_token.span.close()),
+        Expr::Macro(e) => Step::Token(macro_end(&e.mac)),
+        Expr::Try(e) => Step::Token(e.question_token.span),
+        Expr::Await(e) => Step::Token(e.await_token.span),
+        Expr::Field(e) => Step::Token(e.member.span()),
+        Expr::Lit(e) => Step::Token(e.lit.span()),
+        Expr::Path(e) => Step::Token(path_end(&e.path)),
+        Expr::Cast(e) => Step::Token(e.ty.span()),
+        Expr::Infer(e) => Step::Token(e.underscore_token.span),
+        Expr::If(e) => match &e.else_branch {
+            Some((_, other)) => Step::Child(other),
+            None => Step::Token(e.then_branch.brace_token.span.close()),
+        },
+        Expr::Yield(e) => match &e.expr {
+            Some(inner) => Step::Child(inner),
+            None => Step::Token(e.yield_token.span),
+        },
+        Expr::Match(e) => Step::Token(e.brace_token.span.close()),
+        Expr::ForLoop(e) => Step::Token(e.body.brace_token.span.close()),
+        Expr::Loop(e) => Step::Token(e.body.brace_token.span.close()),
+        Expr::While(e) => Step::Token(e.body.brace_token.span.close()),
+        Expr::Async(e) => Step::Token(e.block.brace_token.span.close()),
+        Expr::Const(e) => Step::Token(e.block.brace_token.span.close()),
+        Expr::TryBlock(e) => Step::Token(e.block.brace_token.span.close()),
+        Expr::Continue(e) => Step::Token(e.continue_token.span),
+        other => Step::Token(other.span()),
+    }
+}
+
+/// [`expr_start`] and [`expr_end`] with a memory, for the visit of one file.
+///
+/// The links of a chain each ask for the first token of the link below them
+/// (`a / b / c` is `(a / b) / c`, and `v[0][1][2]` indexes `v[0][1]`); walking
+/// the chain again for each would be quadratic in its length. A walk remembers
+/// the token of every expression it passed, by address. Addresses are only
+/// unique while the tree is alive: the engine calls [`Spines::forget`] before
+/// it drops a tree it visited (a macro's body, parsed for the visit).
+#[derive(Debug, Default)]
+pub struct Spines {
+    starts: RefCell<HashMap<usize, TokenSpan>>,
+    ends: RefCell<HashMap<usize, TokenSpan>>,
+}
+
+impl Spines {
+    /// The first token of `expr`, as [`expr_start`] finds it.
+    pub fn start(&self, expr: &Expr) -> TokenSpan {
+        walk(&self.starts, expr, start_step)
+    }
+
+    /// The last token of `expr`, as [`expr_end`] finds it.
+    pub fn end(&self, expr: &Expr) -> TokenSpan {
+        walk(&self.ends, expr, end_step)
+    }
+
+    /// Forgets every expression: the trees they were in may be dropped.
+    pub fn forget(&self) {
+        self.starts.borrow_mut().clear();
+        self.ends.borrow_mut().clear();
+    }
+}
+
+fn walk(
+    memo: &RefCell<HashMap<usize, TokenSpan>>,
+    mut expr: &Expr,
+    step: fn(&Expr) -> Step<'_>,
+) -> TokenSpan {
+    let mut memo = memo.borrow_mut();
+    let mut passed = Vec::new();
+    let token = loop {
+        let addr = std::ptr::from_ref(expr).addr();
+        if let Some(&token) = memo.get(&addr) {
+            break token;
+        }
+        match step(expr) {
+            Step::Child(child) => {
+                passed.push(addr);
+                expr = child;
+            }
+            Step::Token(token) => break token,
+        }
+    };
+    memo.extend(passed.into_iter().map(|addr| (addr, token)));
+    token
 }
 
 pub fn path_start(path: &Path) -> TokenSpan {

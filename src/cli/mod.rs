@@ -176,10 +176,14 @@ fn git_dir(args: &CheckArgs) -> PathBuf {
 
 pub(crate) fn write_report(output: Option<&PathBuf>, text: &str) -> Result<(), RunError> {
     match output {
-        Some(path) => std::fs::write(path, text).map_err(|source| RunError::Output {
-            path: path.display().to_string(),
-            source,
-        }),
+        // Whole or not at all: a CI step never reads half a report, and a failed
+        // write leaves the old one.
+        Some(path) => {
+            engine::atomic::write(path, text.as_bytes()).map_err(|source| RunError::Output {
+                path: path.display().to_string(),
+                source,
+            })
+        }
         None => {
             let mut stdout = std::io::stdout().lock();
             match stdout

@@ -15,6 +15,7 @@ use syn::{Attribute, Expr, ImplItem, Item, Lit, Meta, Stmt, Token, TraitItem};
 
 use crate::api::calls::{CallFacts, FnKind};
 use crate::api::facts::{Facts, RawPath, RefKind};
+use crate::api::span::Spines;
 use crate::api::{span, MacroCall, Pos, Rule, RuleId, RuleKind, Site, SiteContext, SiteSink, Span};
 use crate::engine::arrays::Arrays;
 use crate::engine::calls::CallsBuilder;
@@ -25,14 +26,13 @@ use crate::engine::facts::{
 use crate::engine::justify::{Justification, Justifications};
 use crate::engine::lint_attrs::{self, LintAttr};
 use crate::engine::macros::{self, Piece};
-use crate::engine::source;
+use crate::engine::source::{self, BRACKET_WEIGHT};
 use crate::rules;
 
-/// Files nesting deeper than this are refused before parsing: the parser and
-/// the visitor recurse once per level.
-pub const MAX_DEPTH: u32 = 6_000;
-/// The same bound for unbroken chains of operators and method calls.
-pub const MAX_CHAIN: u32 = 12_000;
+/// Files nesting deeper than this ([`source::Scan::max_nesting`]: 6,000 brackets,
+/// or 12,000 operators or keywords in a chain, or a mix) are refused before
+/// parsing: the parser and the visitor recurse once per level.
+pub const MAX_NESTING: u32 = 12_000;
 
 /// What the analysis needs to know about a file besides its text. Everything here
 /// changes the result, so all of it is part of the cache key.
@@ -165,12 +165,12 @@ pub fn analyze(text: &str, input: &FileInput<'_>) -> FileResult {
     } else {
         source::Scan::default()
     };
-    if scan.max_depth > MAX_DEPTH || scan.max_chain > MAX_CHAIN {
-        let levels = scan.max_depth.max(scan.max_chain);
+    if scan.max_nesting > MAX_NESTING {
+        let levels = scan.max_nesting;
         return FileResult::parse_error(
             input.module_path,
             Span::point(Pos::START),
-            format!("file nests too deeply to check ({levels} levels; the limit is {MAX_DEPTH} brackets or {MAX_CHAIN} chained operators)"),
+            format!("file nests too deeply to check (nesting {levels}, a bracket counting {BRACKET_WEIGHT} and an operator or keyword of a chain 1; the limit is {MAX_NESTING})"),
             Some("split the expression; generated code can be excluded with `scope.exclude`"),
         );
     }
@@ -180,10 +180,21 @@ pub fn analyze(text: &str, input: &FileInput<'_>) -> FileResult {
         Err(e) => {
             let start = span::pos(e.span().start());
             let start = if start.line == 0 { Pos::START } else { start };
+            // The lexer's message does not say what it met: a NUL byte, a form feed.
+            let what = match source::char_at(text, start) {
+                Some('\0') => " (a NUL byte)".to_owned(),
+                Some(c) if c.is_control() && !c.is_whitespace() => {
+                    format!(" (the control character U+{:04X})", u32::from(c))
+                }
+                _ => String::new(),
+            };
             return FileResult::parse_error(
                 input.module_path,
                 Span::point(start),
-                source::clip(&format!("file does not parse: {e}"), source::MAX_MESSAGE),
+                source::clip(
+                    &format!("file does not parse: {e}{what}"),
+                    source::MAX_MESSAGE,
+                ),
                 Some("fix the syntax error; `cargo check` shows it too"),
             );
         }
@@ -192,6 +203,7 @@ pub fn analyze(text: &str, input: &FileInput<'_>) -> FileResult {
     let mut checker = Checker {
         text,
         arrays: Arrays::of_file(&file),
+        spines: Spines::default(),
         allowing: Vec::new(),
         include_debug: input.include_debug,
         rules: site_rules(),
@@ -230,14 +242,29 @@ pub fn analyze(text: &str, input: &FileInput<'_>) -> FileResult {
 }
 
 /// Whether the file needs the lexer: it may hold a justification comment, or it
-/// may nest deeper than the limits (a byte count bounds both measures from above).
+/// may nest deeper than the limit (a byte count bounds the measure from above).
 /// Most files need neither, and the lexer is a few percent of a cold run.
 fn needs_scan(text: &str, markers: &[String]) -> bool {
     if markers.iter().any(|m| text.contains(m.as_str())) {
         return true;
     }
     let (mut open, mut operators) = (0usize, 0usize);
-    for b in text.bytes() {
+    let bytes = text.as_bytes();
+    let (mut in_word, mut after_close) = (false, false);
+    for (i, &b) in bytes.iter().enumerate() {
+        let word = b.is_ascii_alphanumeric() || b == b'_';
+        if word && !in_word && bytes.get(i..).is_some_and(source::starts_nesting_keyword) {
+            operators += 1;
+        }
+        in_word = word;
+        // A postfix call or index (`f()()`, `v[0][1]`); a comment in between
+        // counts as operators itself.
+        if matches!(b, b'(' | b'[') && after_close {
+            operators += 1;
+        }
+        if !b.is_ascii_whitespace() {
+            after_close = matches!(b, b')' | b']');
+        }
         match b {
             b'(' | b'[' | b'{' => open += 1,
             b')' | b']' | b'}' | b';' | b',' | b'_' => {}
@@ -245,7 +272,9 @@ fn needs_scan(text: &str, markers: &[String]) -> bool {
             _ => operators += 1,
         }
     }
-    open > MAX_DEPTH as usize || operators > MAX_CHAIN as usize
+    open.saturating_mul(BRACKET_WEIGHT as usize)
+        .saturating_add(operators)
+        > MAX_NESTING as usize
 }
 
 /// The site rules, in registry order.
@@ -264,6 +293,8 @@ struct Checker<'a> {
     text: &'a str,
     /// Array lengths the syntax shows, for constant indices.
     arrays: Arrays,
+    /// The ends of the expressions visited, for the rules' spans.
+    spines: Spines,
     /// Indices into `result.lint_attrs` of the lint attributes around the node
     /// being visited, outermost first.
     allowing: Vec<u32>,
@@ -438,6 +469,7 @@ impl Checker<'_> {
             in_test: self.in_test,
             item: self.owner.last().map(String::as_str),
             known: &self.arrays,
+            spines: &self.spines,
         };
         for &rule in self.rules {
             offer(
@@ -546,6 +578,8 @@ impl Checker<'_> {
                 Piece::Arm(a) => self.visit_arm(&a),
                 Piece::Pat(p) => self.visit_pat(&p),
             }
+            // The piece is dropped here: its addresses may be reused.
+            self.spines.forget();
         }
     }
 }
@@ -1046,17 +1080,24 @@ fn is_debug_only(attrs: &[Attribute]) -> bool {
 
 /// Whether a `cfg` predicate can only hold when the option `name` is set.
 fn requires(meta: &Meta, name: &str) -> bool {
+    requires_within(meta, name, 0)
+}
+
+fn requires_within(meta: &Meta, name: &str, depth: u32) -> bool {
     match meta {
         Meta::Path(path) => path.is_ident(name),
+        // Too deep to read: in scope, which checks more, never less.
+        Meta::List(_) if depth > lint_attrs::MAX_META_DEPTH => false,
         Meta::List(list) => {
             let Ok(args) = list.parse_args_with(Punctuated::<Meta, Token![,]>::parse_terminated)
             else {
                 return false;
             };
+            let inner = |m: &Meta| requires_within(m, name, depth + 1);
             if list.path.is_ident("all") {
-                args.iter().any(|m| requires(m, name))
+                args.iter().any(inner)
             } else if list.path.is_ident("any") {
-                !args.is_empty() && args.iter().all(|m| requires(m, name))
+                !args.is_empty() && args.iter().all(inner)
             } else {
                 false
             }

@@ -5,13 +5,13 @@
 //! The cache never changes a result. Every file it writes starts with a header
 //! (magic, format version, the tool's version) and a checksum of its payload; a
 //! file that is corrupt, truncated, foreign or from another version is ignored and
-//! rewritten. Files are written to a temporary file and renamed into place, so two
-//! runs at once (an editor and a pre-commit hook) never see half a file: the last
-//! one to finish wins. A cache that cannot be used means a run without it and one
-//! warning, never a failure.
+//! rewritten. Files are written to a temporary file and renamed into place
+//! ([`super::atomic`]), so two runs at once (an editor and a pre-commit hook) never
+//! see half a file: the last one to finish wins. An interrupted run's temporary
+//! file is never read, and the next run that opens the cache removes it. A cache
+//! that cannot be used means a run without it and one warning, never a failure.
 
 use std::collections::{HashMap, HashSet};
-use std::io::Write;
 use std::path::{Path, PathBuf};
 use std::sync::{Mutex, PoisonError};
 
@@ -19,6 +19,7 @@ use serde::de::DeserializeOwned;
 use serde::{Deserialize, Serialize};
 
 use crate::engine::analyze::{FileInput, FileResult};
+use crate::engine::atomic;
 
 const MAGIC: &[u8; 8] = b"PNCFREE\0";
 /// Bumped whenever the layout of anything cached changes.
@@ -56,6 +57,8 @@ impl Store {
             dir: dir.display().to_string(),
             why: e.to_string(),
         })?;
+        // What interrupted runs left.
+        atomic::prune(&dir, None);
         Ok(Store { dir })
     }
 
@@ -72,12 +75,7 @@ impl Store {
             why,
         };
         let bytes = encode(value).map_err(fail)?;
-        let mut tmp =
-            tempfile::NamedTempFile::new_in(&self.dir).map_err(|e| fail(e.to_string()))?;
-        tmp.write_all(&bytes).map_err(|e| fail(e.to_string()))?;
-        tmp.persist(self.dir.join(name))
-            .map_err(|e| fail(e.error.to_string()))?;
-        Ok(())
+        atomic::write(&self.dir.join(name), &bytes).map_err(|e| fail(e.to_string()))
     }
 }
 

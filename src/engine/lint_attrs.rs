@@ -42,7 +42,7 @@ pub fn parse(attr: &Attribute, text: &str) -> Option<LintAttr> {
         return None;
     }
     let mut found = Found::default();
-    found.meta(&attr.meta);
+    found.meta(&attr.meta, 0);
     if found.lints.is_empty() {
         return None;
     }
@@ -60,6 +60,11 @@ pub fn parse(attr: &Attribute, text: &str) -> Option<LintAttr> {
         written,
     })
 }
+
+/// How deep `cfg_attr(.., cfg_attr(..))` and `cfg(all(any(..)))` are read. Each
+/// level parses the tokens of all the levels inside it again, and no one nests
+/// them this deep: deeper ones justify nothing and make nothing test code.
+pub const MAX_META_DEPTH: u32 = 32;
 
 /// Whether a lint-level attribute allows (`Some(true)`) or not.
 fn level(ident: &syn::Ident) -> Option<bool> {
@@ -80,10 +85,13 @@ struct Found {
 }
 
 impl Found {
-    fn meta(&mut self, meta: &Meta) {
+    fn meta(&mut self, meta: &Meta, depth: u32) {
         let Meta::List(list) = meta else {
             return;
         };
+        if depth > MAX_META_DEPTH {
+            return;
+        }
         let Ok(args) = list.parse_args_with(Punctuated::<Meta, Token![,]>::parse_terminated) else {
             return;
         };
@@ -91,7 +99,7 @@ impl Found {
             // `cfg_attr(predicate, attr, attr...)`: whatever the predicate, the
             // attributes are the team's decision.
             for inner in args.iter().skip(1) {
-                self.meta(inner);
+                self.meta(inner, depth + 1);
             }
             return;
         }

@@ -22,6 +22,8 @@ pub enum MetadataError {
     Cargo(String),
     #[error("cannot read the workspace: {0}")]
     Other(String),
+    #[error("cannot read the workspace: its path {0:?} is not UTF-8, and cargo needs UTF-8 paths")]
+    NotUtf8(String),
     /// rustup could not start cargo: the toolchain a `rust-toolchain.toml` pins is
     /// not installed. The check itself needs no particular toolchain.
     #[error(
@@ -175,6 +177,14 @@ fn cached(start: &Start, cwd: &Path, key: &str) -> Option<Workspace> {
 
 /// Asks `cargo metadata --no-deps`.
 fn from_cargo(start: &Start) -> Result<Workspace, MetadataError> {
+    // cargo refuses such a path with a usage error about its own arguments.
+    let place = start
+        .manifest_path
+        .clone()
+        .or_else(|| std::env::current_dir().ok());
+    if let Some(place) = place.filter(|p| p.to_str().is_none()) {
+        return Err(MetadataError::NotUtf8(place.to_string_lossy().into_owned()));
+    }
     let mut cmd = cargo_metadata::MetadataCommand::new();
     cmd.no_deps();
     if let Some(path) = &start.manifest_path {

@@ -12,6 +12,7 @@
 pub mod analyze;
 pub mod apply;
 pub mod arrays;
+pub mod atomic;
 pub mod baseline;
 pub mod cache;
 pub mod calls;

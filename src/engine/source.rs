@@ -6,6 +6,8 @@
 //! block comments. The same pass measures how deeply the file nests, so that a
 //! pathological file can be refused before a recursive parser sees it.
 
+use std::collections::HashMap;
+
 use crate::api::Pos;
 
 /// What a line holds, as far as justification comments care.
@@ -43,9 +45,15 @@ pub struct Scan {
     pub comments: Vec<LineComment>,
     /// Deepest nesting of `()`, `[]` and `{}`.
     pub max_depth: u32,
-    /// Longest run of operator characters not interrupted by `;`, `,`, `{` or `}`:
-    /// a bound on how deep a chain of operators or method calls can nest.
-    pub max_chain: u32,
+    /// The deepest nesting, a bound on how deep the syntax tree can be: at each
+    /// point, [`BRACKET_WEIGHT`] for each open bracket, plus the links of the
+    /// chains open there, at the current depth and at each enclosing one. A chain
+    /// is a run of operator characters, [`NESTING_KEYWORDS`] and postfix brackets
+    /// (the second `(` of `f()()`, the second `[` of `v[0][1]`) that `;` and `,`
+    /// break, and so does the start of a statement or item after a block (a
+    /// block followed by an operator, `as` or `else` goes on with it: `{ a } - {
+    /// b }`, `if a { } else if b { }`).
+    pub max_nesting: u32,
 }
 
 impl Scan {
@@ -55,6 +63,36 @@ impl Scan {
             .copied()
             .unwrap_or(LineKind::Blank)
     }
+}
+
+/// What an open bracket weighs in [`Scan::max_nesting`], against 1 for a link of a
+/// chain: the parser spends about twice the stack on a bracket.
+pub const BRACKET_WEIGHT: u32 = 2;
+
+/// Keywords that begin an expression holding another one with no bracket in
+/// between (`return return 1`, `if if a { b } else { c } { d }`, `match match x
+/// {..} {..}`, `x as u8 as u8`): the parser and the visitor recurse once per
+/// keyword, as they do once per operator, so these are links of a chain too.
+/// (`else` links a chain of `else if`s: each nests the rest of the chain.)
+pub const NESTING_KEYWORDS: [&str; 12] = [
+    "as", "become", "break", "else", "for", "if", "in", "let", "match", "return", "while", "yield",
+];
+
+/// Whether `bytes` (which starts a word) starts with one of [`NESTING_KEYWORDS`]
+/// as a whole word.
+pub fn starts_nesting_keyword(bytes: &[u8]) -> bool {
+    NESTING_KEYWORDS.iter().any(|k| {
+        bytes.starts_with(k.as_bytes())
+            && bytes
+                .get(k.len())
+                .is_none_or(|&b| !(b.is_ascii_alphanumeric() || b == b'_' || b >= 0x80))
+    })
+}
+
+/// The character at a position of `text` (1-based line and column, in characters).
+pub fn char_at(text: &str, pos: Pos) -> Option<char> {
+    let line = text.split('\n').nth((pos.line as usize).checked_sub(1)?)?;
+    line.chars().nth((pos.column as usize).checked_sub(1)?)
 }
 
 /// The longest message a finding carries (in characters): a parse error quoting
@@ -95,7 +133,15 @@ pub struct SourceText {
     line_starts: Vec<usize>,
     /// Per line: it is all ASCII, so its columns are byte offsets.
     ascii: Vec<bool>,
+    /// For each line that is not ASCII and longer than [`MARK_EVERY`] bytes, the
+    /// byte offset (from the line's start) of every [`MARK_EVERY`]th character,
+    /// so that a column is found without counting from the start of the line
+    /// (a generated line with a million findings would be quadratic).
+    marks: HashMap<usize, Vec<usize>>,
 }
+
+/// See [`SourceText::marks`].
+const MARK_EVERY: usize = 256;
 
 impl SourceText {
     /// Takes the text as read; a leading byte-order mark is dropped, as rustc does.
@@ -106,15 +152,30 @@ impl SourceText {
         };
         let mut line_starts = vec![0];
         line_starts.extend(text.match_indices('\n').map(|(i, _)| i + 1));
-        let ascii = line_starts
+        let ascii: Vec<bool> = line_starts
             .iter()
             .zip(line_starts.iter().skip(1).chain([&text.len()]))
             .map(|(&a, &b)| text.as_bytes().get(a..b).is_some_and(<[u8]>::is_ascii))
             .collect();
+        let mut marks = HashMap::new();
+        for (idx, &start) in line_starts.iter().enumerate() {
+            let end = line_starts.get(idx + 1).copied().unwrap_or(text.len());
+            if ascii.get(idx).copied().unwrap_or(true) || end - start <= MARK_EVERY {
+                continue;
+            }
+            let line = text.get(start..end).unwrap_or("");
+            let every: Vec<usize> = line
+                .char_indices()
+                .step_by(MARK_EVERY)
+                .map(|(i, _)| i)
+                .collect();
+            marks.insert(idx, every);
+        }
         SourceText {
             text,
             line_starts,
             ascii,
+            marks,
         }
     }
 
@@ -156,9 +217,15 @@ impl SourceText {
         let within = if self.ascii.get(idx).copied().unwrap_or(false) {
             chars.min(line.len())
         } else {
-            line.char_indices()
-                .nth(chars)
-                .map_or(line.len(), |(i, _)| i)
+            // From the last mark before the column, if the line has marks.
+            let (from, skip) = self
+                .marks
+                .get(&idx)
+                .and_then(|marks| marks.get(chars / MARK_EVERY))
+                .map_or((0, chars), |&at| (at, chars % MARK_EVERY));
+            line.get(from..)
+                .and_then(|rest| rest.char_indices().nth(skip))
+                .map_or(line.len(), |(i, _)| from + i)
         };
         start + within
     }
@@ -205,7 +272,26 @@ struct Lexer<'a> {
     /// Bracket depth at which an attribute that opened a line closes.
     attr_close_depth: Option<u32>,
     depth: u32,
+    /// The links of the chain being read at the current bracket depth.
     chain: u32,
+    /// The chains of the enclosing depths, as they were when each bracket opened,
+    /// and their sum: a chain inside a bracket inside a chain nests in both.
+    outer: Vec<u32>,
+    outer_sum: u32,
+    /// The last token, as far as chains care.
+    prev: Prev,
+}
+
+/// The kind of the last token for chains (comments and whitespace leave it alone).
+#[derive(Clone, Copy, PartialEq, Eq)]
+enum Prev {
+    Other,
+    /// `)` or `]`: a bracket after it is a postfix call or index.
+    Close,
+    /// `}`: what comes next either goes on with the expression that holds the
+    /// block (`{ a } - b`, `match x { .. }.f()`, `} else if`) or starts a new
+    /// statement or item, which breaks the chain.
+    Brace,
 }
 
 impl<'a> Lexer<'a> {
@@ -222,6 +308,9 @@ impl<'a> Lexer<'a> {
             attr_close_depth: None,
             depth: 0,
             chain: 0,
+            outer: Vec::new(),
+            outer_sum: 0,
+            prev: Prev::Other,
         }
     }
 
@@ -283,11 +372,13 @@ impl<'a> Lexer<'a> {
                 }
                 '"' => {
                     self.code();
+                    self.token(false);
                     self.bump();
                     self.quoted('"');
                 }
                 '\'' => {
                     self.code();
+                    self.token(false);
                     self.quote_or_lifetime();
                 }
                 '#' if !self.line_has_code
@@ -297,6 +388,7 @@ impl<'a> Lexer<'a> {
                 {
                     self.line_is_attr = true;
                     self.attr_close_depth = Some(self.depth);
+                    self.token(false);
                     self.bump();
                 }
                 c if c.is_whitespace() => {
@@ -321,29 +413,81 @@ impl<'a> Lexer<'a> {
     }
 
     fn punct(&mut self, c: char) {
+        let prev = self.prev;
+        // After a block, an operator, a call or an index goes on with the
+        // expression that holds it; anything else starts a statement or item.
+        self.token(matches!(
+            c,
+            '.' | '?'
+                | '+'
+                | '-'
+                | '*'
+                | '/'
+                | '%'
+                | '^'
+                | '&'
+                | '|'
+                | '<'
+                | '>'
+                | '='
+                | '!'
+                | '('
+                | '['
+        ));
         match c {
             '(' | '[' | '{' => {
+                if c != '{' && prev == Prev::Close {
+                    // A postfix call or index (`f()()`, `v[0][1]`).
+                    self.link();
+                }
+                self.outer.push(self.chain);
+                self.outer_sum = self.outer_sum.saturating_add(self.chain);
+                self.chain = 0;
                 self.depth += 1;
                 self.scan.max_depth = self.scan.max_depth.max(self.depth);
-                if c == '{' {
-                    self.chain = 0;
-                }
+                self.measure();
             }
             ')' | ']' | '}' => {
                 self.depth = self.depth.saturating_sub(1);
-                if c == '}' {
-                    self.chain = 0;
-                }
+                // The bracket is one operand of the chain around it.
+                self.chain = self.outer.pop().unwrap_or(0);
+                self.outer_sum = self.outer_sum.saturating_sub(self.chain);
                 if c == ']' && self.attr_close_depth == Some(self.depth) {
                     self.attr_close_depth = None;
                 }
             }
             ';' | ',' => self.chain = 0,
-            _ => {
-                self.chain += 1;
-                self.scan.max_chain = self.scan.max_chain.max(self.chain);
-            }
+            _ => self.link(),
         }
+        self.prev = match c {
+            ')' | ']' => Prev::Close,
+            '}' => Prev::Brace,
+            _ => Prev::Other,
+        };
+    }
+
+    /// A token other than a comment: after a block, unless it `continues` the
+    /// expression that holds the block, it breaks the chain.
+    fn token(&mut self, continues: bool) {
+        if self.prev == Prev::Brace && !continues {
+            self.chain = 0;
+        }
+        self.prev = Prev::Other;
+    }
+
+    /// One more link of the current chain.
+    fn link(&mut self) {
+        self.chain = self.chain.saturating_add(1);
+        self.measure();
+    }
+
+    fn measure(&mut self) {
+        let nesting = self
+            .depth
+            .saturating_mul(BRACKET_WEIGHT)
+            .saturating_add(self.outer_sum)
+            .saturating_add(self.chain);
+        self.scan.max_nesting = self.scan.max_nesting.max(nesting);
     }
 
     fn line_comment(&mut self) {
@@ -473,6 +617,10 @@ impl<'a> Lexer<'a> {
             }
             _ => {}
         }
+        self.token(matches!(word, "as" | "else"));
+        if NESTING_KEYWORDS.contains(&word) {
+            self.link();
+        }
     }
 
     /// `'a'`, `'\n'`, `'\u{1F600}'` are char literals; `'a` and `'static` are lifetimes.
@@ -566,5 +714,71 @@ mod tests {
     fn depth_is_measured() {
         let s = scan("fn f() { ((((1)))) }");
         assert_eq!(s.max_depth, 5);
+    }
+
+    #[test]
+    fn columns_of_a_long_line_that_is_not_ascii_are_found_from_marks() {
+        let line = format!("/* é */ {}", "o.unwrap(); ü ".repeat(200));
+        let text = SourceText::new(format!("fn f() {{}}\n{line}\nx\n"));
+        assert!(text.marks.contains_key(&1));
+        for column in [1, 9, 255, 256, 257, 258, 1000, 2500] {
+            let naive = 10
+                + line
+                    .char_indices()
+                    .nth(column - 1)
+                    .map_or(line.len(), |(i, _)| i);
+            assert_eq!(text.offset(Pos::new(2, column as u32)), naive, "{column}");
+        }
+        // Past the end of the line: its end.
+        assert_eq!(text.offset(Pos::new(2, 1_000_000)), 10 + line.len());
+    }
+
+    #[test]
+    fn keywords_that_lead_an_expression_are_links_of_a_chain() {
+        // Inside `f`'s block (2): `return return 1` nests as deep as `- - 1`.
+        assert_eq!(scan("fn f() { return return return 1 }").max_nesting, 2 + 3);
+        assert_eq!(scan("fn f() { - - - 1 }").max_nesting, 2 + 3);
+        // `returned` is a name; `if if a {..} {..}`: two ifs, then the block.
+        assert_eq!(scan("fn f() { returned + inner }").max_nesting, 2 + 1);
+        // `if if a { b } else { c } { d }`: `if`, `if`, `else`, then a block.
+        assert_eq!(
+            scan("fn f() { if if a { b } else { c } { d } }").max_nesting,
+            2 + 3 + 2
+        );
+        assert!(starts_nesting_keyword(b"match x"));
+        assert!(starts_nesting_keyword(b"in"));
+        assert!(!starts_nesting_keyword(b"inner"));
+        assert!(!starts_nesting_keyword(b"if_"));
+    }
+
+    #[test]
+    fn postfix_brackets_and_else_ifs_are_links_of_a_chain() {
+        // Each postfix bracket is a link, and its contents one level deeper.
+        assert_eq!(scan("fn f() { x()()() }").max_nesting, 2 + 2 + 2);
+        assert_eq!(
+            scan("fn f() { v[0] [1] /* c */ [2] }").max_nesting,
+            2 + 2 + 2
+        );
+        assert_eq!(scan("fn f() { g(h(1)) }").max_nesting, 2 + 2 + 2);
+        // An `else if` is two links, which the blocks between them do not break.
+        let chain = format!(
+            "fn f() {{ if a {{}} {}else {{}} }}",
+            "else if b {} ".repeat(5)
+        );
+        assert_eq!(scan(&chain).max_nesting, 2 + 1 + 10 + 1 + 2);
+        // Statements one after another are not one chain.
+        let statements = format!("fn f() {{ {} }}", "if a {} else if b {} ".repeat(5));
+        assert_eq!(scan(&statements).max_nesting, 2 + 3 + 2);
+        let items = "#[a] fn f() -> u8 { 1 }\n#[a] fn g() -> u8 { 1 }\n".repeat(5);
+        assert_eq!(scan(&items).max_nesting, 2 + 2);
+    }
+
+    #[test]
+    fn a_chain_inside_a_bracket_inside_a_chain_nests_in_both() {
+        // Blocks in a chain of operators (`- { - { .. } }`), and a chain of blocks.
+        let nested = format!("fn f() {{ {}1{} }}", "- - { ".repeat(3), " }".repeat(3));
+        assert_eq!(scan(&nested).max_nesting, 2 + 3 * (2 + 2));
+        let blocks = format!("fn f() {{ {{1}}{} }}", " - {1}".repeat(10));
+        assert_eq!(scan(&blocks).max_nesting, 2 + 10 + 2);
     }
 }

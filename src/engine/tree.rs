@@ -1,21 +1,20 @@
 //! The module trees: from each target's root file, `mod` declarations are
 //! followed the way rustc does (`foo.rs`, `foo/mod.rs`, `#[path]`, inline modules).
 //!
-//! Files are read and analyzed level by level (the target roots, then the files
-//! their `mod` declarations name, ...), each level in parallel: a file's result
-//! lists its `mod` declarations, and each one found becomes a job of the next
-//! level. A file one target reaches twice is the shallowest, then the first by
-//! module path, so that runs are deterministic.
+//! Files are read and analyzed as they are discovered, in parallel: a file's
+//! result lists its `mod` declarations, and each one found becomes a new job. A
+//! file that one target reaches as several modules (`#[path]` from two places) is
+//! analyzed as each (up to [`MAX_MODULES`]); the report keeps the shallowest, then
+//! the first by module path, so that every run says the same whatever the threads
+//! do, and the cache keeps them all.
 //! The analysis runs behind a boundary that turns a failure into an
 //! `internal-error` site, on threads with a stack deep enough for the deepest
 //! file [`analyze`] accepts. Results come from the cache when the file's key
 //! matches, so a warm run parses nothing.
 
-use std::collections::HashSet;
+use std::collections::{HashMap, HashSet};
 use std::path::{Path, PathBuf};
-use std::sync::Arc;
-
-use rayon::prelude::*;
+use std::sync::{Arc, Mutex, PoisonError};
 
 use crate::api::{Pos, RuleId, Site, Span};
 use crate::engine::analyze::{analyze, tool_site, FileInput, FileResult, ModDecl};
@@ -26,8 +25,12 @@ use crate::engine::model::{normalize, Package, Workspace};
 use crate::engine::source;
 
 /// Stack for each checking thread: the parser and the visitor recurse once per
-/// nesting level, and [`crate::engine::analyze::MAX_DEPTH`] levels must fit.
+/// nesting level, and [`crate::engine::analyze::MAX_NESTING`] levels must fit.
 const STACK_SIZE: usize = 256 * 1024 * 1024;
+
+/// The most modules one file is analyzed as within one target: real code includes a
+/// file through a few `#[path]`s; a diamond of them must not multiply the work.
+const MAX_MODULES: usize = 16;
 
 #[derive(Debug, thiserror::Error)]
 #[error("cannot start the checking threads: {0}")]
@@ -51,6 +54,8 @@ pub struct Walked {
     /// The target whose module tree reached it (an index into the walked targets).
     pub target: Option<usize>,
     pub module: String,
+    /// How many `mod` declarations lead here from the target's root.
+    pub depth: u32,
     /// The text, when it could be read as UTF-8.
     pub text: Option<Arc<str>>,
     pub result: FileResult,
@@ -58,7 +63,8 @@ pub struct Walked {
     /// not be cached (the file could not be read, the tool failed on it, or there
     /// is no cache).
     pub cached: Option<(u128, Vec<u8>)>,
-    /// Sites the walk itself found: `mod` declarations whose file is missing.
+    /// Sites the walk itself found: `mod` declarations whose file is missing, or
+    /// is the file of an enclosing module (a `#[path]` or symlink cycle).
     pub missing: Vec<Site>,
     /// The Clippy lint attributes of the parent files around this file's `mod`
     /// declaration, outermost first (the crate's `#![allow(..)]` among them).
@@ -86,6 +92,27 @@ struct Job {
     order: usize,
     /// See [`Walked::inherited`].
     inherited: Vec<LintAttr>,
+    /// How many `mod` declarations lead here from the target's root.
+    depth: u32,
+    /// The real path, when the parent found it already.
+    canonical: Option<PathBuf>,
+    /// The files of the enclosing modules, nearest first.
+    ancestors: Option<Arc<Ancestor>>,
+}
+
+/// A file of an enclosing module: a `mod` that leads back to one of them is a
+/// cycle, as rustc says ("circular modules"), and is not followed.
+struct Ancestor {
+    path: PathBuf,
+    canonical: PathBuf,
+    parent: Option<Arc<Ancestor>>,
+}
+
+struct Shared<'a> {
+    walk: &'a Walk<'a>,
+    /// Per target and file, the modules it was reached as.
+    visited: Mutex<HashMap<(usize, PathBuf), HashSet<String>>>,
+    done: Mutex<Vec<Walked>>,
 }
 
 /// Walks every given target's module tree and returns one entry per file, sorted
@@ -116,6 +143,9 @@ pub fn walk_targets(
             library: package.library().map(str::to_owned),
             order: roots.len(),
             inherited: Vec::new(),
+            depth: 0,
+            canonical: None,
+            ancestors: None,
         });
     }
     run_jobs(roots, walk, true)
@@ -149,6 +179,9 @@ pub fn walk_loose_files(
                 .map(str::to_owned),
             order: usize::MAX,
             inherited: Vec::new(),
+            depth: 0,
+            canonical: None,
+            ancestors: None,
         });
     }
     // Loose files are checked alone: their `mod` children are not followed.
@@ -161,41 +194,32 @@ fn run_jobs(roots: Vec<Job>, walk: &Walk<'_>, follow: bool) -> Result<Vec<Walked
         .thread_name(|i| format!("panicfree-{i}"))
         .build()
         .map_err(|e| ThreadsError(e.to_string()))?;
-    // Level by level (the target roots, then the files their `mod`s name, ...), each
-    // level in parallel: a file that one target reaches as two modules (`#[path]` from
-    // two places) is the shallowest and then the first by module path, whatever the
-    // threads do, so that every run says the same.
-    let mut visited: HashSet<(usize, PathBuf)> = HashSet::new();
-    let mut files = Vec::new();
-    let mut level = roots;
-    while !level.is_empty() {
-        let mut jobs: Vec<(PathBuf, Job)> = pool.install(|| {
-            level
-                .into_par_iter()
-                .map(|job| {
-                    let canonical =
-                        std::fs::canonicalize(&job.path).unwrap_or_else(|_| job.path.clone());
-                    (canonical, job)
-                })
-                .collect()
-        });
-        jobs.sort_by(|(ca, a), (cb, b)| (a.order, ca, &a.module).cmp(&(b.order, cb, &b.module)));
-        // A symlink or `#[path]` loop, or a file this target has already reached.
-        jobs.retain(|(canonical, job)| visited.insert((job.order, canonical.clone())));
-        let done: Vec<(Walked, Vec<Job>)> = pool.install(|| {
-            jobs.into_par_iter()
-                .map(|(canonical, job)| process(job, canonical, walk, follow))
-                .collect()
-        });
-        level = Vec::new();
-        for (file, children) in done {
-            files.push(file);
-            level.extend(children);
+    let shared = Shared {
+        walk,
+        visited: Mutex::new(HashMap::new()),
+        done: Mutex::new(Vec::new()),
+    };
+    pool.in_place_scope(|scope| {
+        for job in roots {
+            let shared = &shared;
+            scope.spawn(move |scope| process(scope, job, shared, follow));
         }
-    }
-    // One entry per real file: the first target (in metadata order) owns it; the
-    // others' results stay in the cache, which they ask for next time.
-    files.sort_by(|a, b| (&a.canonical, a.target).cmp(&(&b.canonical, b.target)));
+    });
+    let mut files = shared
+        .done
+        .into_inner()
+        .unwrap_or_else(PoisonError::into_inner);
+    // One entry per real file: the first target (in metadata order) owns it, as its
+    // shallowest module, then the first by path. The others' results stay in the
+    // cache, which they ask for next time.
+    files.sort_by(|a, b| {
+        (&a.canonical, a.target, a.depth, &a.module).cmp(&(
+            &b.canonical,
+            b.target,
+            b.depth,
+            &b.module,
+        ))
+    });
     files.dedup_by(|later, first| {
         let twice = later.canonical == first.canonical;
         if twice {
@@ -209,35 +233,64 @@ fn run_jobs(roots: Vec<Job>, walk: &Walk<'_>, follow: bool) -> Result<Vec<Walked
     Ok(files)
 }
 
-/// Analyzes one file and returns it with the jobs of the module files it names.
-fn process(job: Job, canonical: PathBuf, walk: &Walk<'_>, follow: bool) -> (Walked, Vec<Job>) {
+fn process<'s>(scope: &rayon::Scope<'s>, mut job: Job, shared: &'s Shared<'s>, follow: bool) {
+    let canonical = job.canonical.take().unwrap_or_else(|| real_path(&job.path));
+    let first_visit = {
+        let mut visited = shared
+            .visited
+            .lock()
+            .unwrap_or_else(PoisonError::into_inner);
+        let modules = visited.entry((job.order, canonical.clone())).or_default();
+        modules.len() < MAX_MODULES && modules.insert(job.module.clone())
+    };
+    if !first_visit {
+        // This target has been here before as this module (or as too many).
+        return;
+    }
+    let walk = shared.walk;
     let (text, result, cached) = analyze_file(&job, &canonical, walk);
     let mut missing = Vec::new();
-    let mut children = Vec::new();
-    if follow {
+    if follow && !result.mods.is_empty() {
+        let here = Arc::new(Ancestor {
+            path: job.path.clone(),
+            canonical: canonical.clone(),
+            parent: job.ancestors.clone(),
+        });
         for decl in &result.mods {
             if decl.is_test && !walk.include_tests {
                 continue;
             }
-            match resolve(&job, decl) {
-                Some(child) => children.push(child),
-                None => missing.push(missing_module(&job, decl, walk.root)),
+            let Some(mut child) = resolve(&job, decl) else {
+                missing.push(missing_module(&job, decl, walk.root));
+                continue;
+            };
+            let child_canonical = real_path(&child.path);
+            if let Some(cycle) = cycle(&here, &child.path, &child_canonical, walk.root) {
+                missing.push(circular_module(&job, decl, &cycle));
+                continue;
             }
+            child.canonical = Some(child_canonical);
+            child.ancestors = Some(Arc::clone(&here));
+            scope.spawn(move |scope| process(scope, child, shared, follow));
         }
     }
-    let walked = Walked {
-        path: job.path,
-        canonical,
-        package: job.package,
-        target: (job.order != usize::MAX).then_some(job.order),
-        module: job.module,
-        text,
-        result,
-        cached,
-        missing,
-        inherited: job.inherited,
-    };
-    (walked, children)
+    shared
+        .done
+        .lock()
+        .unwrap_or_else(PoisonError::into_inner)
+        .push(Walked {
+            path: job.path,
+            canonical,
+            package: job.package,
+            target: (job.order != usize::MAX).then_some(job.order),
+            depth: job.depth,
+            module: job.module,
+            text,
+            result,
+            cached,
+            missing,
+            inherited: job.inherited,
+        });
 }
 
 type Analyzed = (Option<Arc<str>>, FileResult, Option<(u128, Vec<u8>)>);
@@ -245,7 +298,7 @@ type Analyzed = (Option<Arc<str>>, FileResult, Option<(u128, Vec<u8>)>);
 /// Reads a file and analyzes it (or takes its result from the cache), behind the
 /// panic boundary. Fresh results are encoded for the cache here, in parallel.
 fn analyze_file(job: &Job, canonical: &Path, walk: &Walk<'_>) -> Analyzed {
-    let bytes = match std::fs::read(&job.path) {
+    let bytes = match read_source(&job.path) {
         Ok(bytes) => bytes,
         Err(e) => {
             let result = FileResult::parse_error(
@@ -332,6 +385,35 @@ fn inject_fault(path: &Path) {
 #[cfg(not(debug_assertions))]
 fn inject_fault(_: &Path) {}
 
+/// The biggest source file read (generated code runs to tens of megabytes).
+const MAX_SOURCE: u64 = 256 << 20;
+
+/// The bytes of a source file, which must be a regular file (a `lib.rs` that is a
+/// symlink to `/dev/zero` would never end) of at most [`MAX_SOURCE`] bytes.
+fn read_source(path: &Path) -> std::io::Result<Vec<u8>> {
+    use std::io::Read;
+    let file = std::fs::File::open(path)?;
+    let meta = file.metadata()?;
+    if !meta.is_file() {
+        return Err(std::io::Error::other("it is not a regular file"));
+    }
+    let too_big = || {
+        std::io::Error::other(format!(
+            "it is over {} MiB, the most this tool reads",
+            MAX_SOURCE >> 20
+        ))
+    };
+    if meta.len() > MAX_SOURCE {
+        return Err(too_big());
+    }
+    let mut bytes = Vec::with_capacity(usize::try_from(meta.len()).unwrap_or(0));
+    file.take(MAX_SOURCE + 1).read_to_end(&mut bytes)?;
+    if bytes.len() as u64 > MAX_SOURCE {
+        return Err(too_big());
+    }
+    Ok(bytes)
+}
+
 /// The file of a `mod name;` declaration, as rustc finds it.
 fn resolve(parent: &Job, decl: &ModDecl) -> Option<Job> {
     let mut base = parent.dir.clone();
@@ -383,7 +465,51 @@ fn resolve(parent: &Job, decl: &ModDecl) -> Option<Job> {
             .chain(&decl.attributes)
             .cloned()
             .collect(),
+        depth: parent.depth + 1,
+        canonical: None,
+        ancestors: None,
     })
+}
+
+/// The real path of a file (symlinks resolved), or the path itself.
+fn real_path(path: &Path) -> PathBuf {
+    std::fs::canonicalize(path).unwrap_or_else(|_| path.to_path_buf())
+}
+
+/// When `canonical` is the file of `here` or of a module around it, the files of
+/// the cycle as shown: from that module's file down to `path`.
+fn cycle(here: &Arc<Ancestor>, path: &Path, canonical: &Path, root: &Path) -> Option<String> {
+    let mut chain = vec![path];
+    let mut at = Some(here);
+    while let Some(ancestor) = at {
+        chain.push(&ancestor.path);
+        if ancestor.canonical == canonical {
+            let shown: Vec<String> = chain.iter().rev().map(|p| shown(p, root)).collect();
+            return Some(shown.join(" -> "));
+        }
+        at = ancestor.parent.as_ref();
+    }
+    None
+}
+
+/// A path relative to the workspace root, in backticks.
+fn shown(path: &Path, root: &Path) -> String {
+    let path = normalize(path);
+    let rel = path.strip_prefix(root).unwrap_or(&path);
+    format!("`{}`", rel.display())
+}
+
+fn circular_module(parent: &Job, decl: &ModDecl, cycle: &str) -> Site {
+    tool_site(
+        RuleId::ParseError,
+        &parent.module,
+        decl.span,
+        source::clip(
+            &format!("circular modules: {cycle}"),
+            source::MAX_MESSAGE,
+        ),
+        Some("remove the `mod` declaration, or the `#[path]` or symlink that leads back to the file of an enclosing module"),
+    )
 }
 
 fn missing_module(parent: &Job, decl: &ModDecl, root: &Path) -> Site {
@@ -391,24 +517,27 @@ fn missing_module(parent: &Job, decl: &ModDecl, root: &Path) -> Site {
     for inline in &decl.inline {
         dir.push(inline.path_attr.as_deref().unwrap_or(&inline.name));
     }
-    let shown = |path: PathBuf| {
-        let path = normalize(&path);
-        let rel = path.strip_prefix(root).unwrap_or(&path);
-        format!("`{}`", rel.display())
-    };
     let expected = match &decl.path_attr {
-        Some(attr) if decl.inline.is_empty() => shown(
-            parent
-                .path
-                .parent()
-                .map(|d| d.join(attr))
-                .unwrap_or_else(|| PathBuf::from(attr)),
-        ),
-        Some(attr) => shown(dir.join(attr)),
+        Some(attr) => {
+            let path = if decl.inline.is_empty() {
+                parent
+                    .path
+                    .parent()
+                    .map(|d| d.join(attr))
+                    .unwrap_or_else(|| PathBuf::from(attr))
+            } else {
+                dir.join(attr)
+            };
+            // `#[path]` must name a file; rustc cannot read a directory either.
+            match path.is_dir() {
+                true => format!("{} is a directory", shown(&path, root)),
+                false => format!("expected {}", shown(&path, root)),
+            }
+        }
         None => format!(
-            "{} or {}",
-            shown(dir.join(format!("{}.rs", decl.name))),
-            shown(dir.join(&decl.name).join("mod.rs"))
+            "expected {} or {}",
+            shown(&dir.join(format!("{}.rs", decl.name)), root),
+            shown(&dir.join(&decl.name).join("mod.rs"), root)
         ),
     };
     tool_site(
@@ -416,10 +545,7 @@ fn missing_module(parent: &Job, decl: &ModDecl, root: &Path) -> Site {
         &parent.module,
         decl.span,
         source::clip(
-            &format!(
-                "file not found for module `{}`: expected {expected}",
-                decl.name
-            ),
+            &format!("file not found for module `{}`: {expected}", decl.name),
             source::MAX_MESSAGE,
         ),
         Some("create the file, or remove the `mod` declaration"),

@@ -17,7 +17,7 @@ use crate::engine::report::Texts;
 use crate::engine::report::{Finding, Report};
 use crate::engine::source::SourceText;
 use crate::output::short::one_line;
-use crate::output::View;
+use crate::output::{View, MAX_LINE, MAX_SPAN_LINES};
 
 #[derive(Serialize)]
 struct Message<'a> {
@@ -130,7 +130,13 @@ fn message<'a>(
         Some(text) => {
             let from = text.offset(start);
             let to = text.offset(end).max(from);
-            let lines = (start.line..=end.line.max(start.line))
+            // The first lines of a long span, and none of a line too long to quote.
+            let last = end
+                .line
+                .max(start.line)
+                .min(start.line.saturating_add(MAX_SPAN_LINES - 1));
+            let lines = (start.line..=last)
+                .filter(|&line| text.line(line).len() <= MAX_LINE)
                 .map(|line| {
                     let content = text.line(line);
                     let chars = u32::try_from(content.chars().count()).unwrap_or(u32::MAX);
@@ -245,7 +251,11 @@ fn rendered(
         "{pad}--> {path}:{}:{}\n",
         start.line, start.column
     ));
-    if let Some(text) = text {
+    let shown = text.filter(|text| text.line(start.line).len() <= MAX_LINE);
+    if text.is_some() && shown.is_none() {
+        out.push_str(&format!("{pad} = note: the line is too long to show\n"));
+    }
+    if let Some(text) = shown {
         let line = text.line(start.line);
         let before = start.column.saturating_sub(1) as usize;
         let chars = line.chars().count();

@@ -9,17 +9,13 @@ use miette::{
     MietteSpanContents, SourceCode, SourceSpan, SpanContents,
 };
 
-use crate::api::{FileId, Severity};
+use crate::api::{FileId, Pos, Severity};
 use crate::engine::report::{Finding, JustifiedBy, Report};
 use crate::engine::source::SourceText;
-use crate::output::View;
+use crate::output::{View, MAX_LINE, MAX_SPAN_LINES};
 
 /// How wide diagnostics are wrapped.
 const WIDTH: usize = 100;
-/// Lines longer than this (generated code, minified data) are not drawn: the
-/// finding gets its position only. miette pads with the column as a format width,
-/// which std refuses past 65,535, and drawing a megabyte line per finding helps no one.
-const MAX_LINE: usize = 1_000;
 
 /// Renders every finding the view shows; `color` turns on ANSI colours.
 pub fn render(report: &Report, color: bool, view: View) -> String {
@@ -42,12 +38,22 @@ pub fn render(report: &Report, color: bool, view: View) -> String {
                 .entry(finding.file)
                 .or_insert_with(|| SourceText::new(t.to_string()))
         });
-        let drawn = text.filter(|t| {
-            (finding.span.start.line..=finding.span.end.line).all(|l| t.line(l).len() <= MAX_LINE)
-        });
+        let (first, last) = (finding.span.start.line, finding.span.end.line);
+        // A long span is drawn to the end of its first lines.
+        let cut = last > first.saturating_add(MAX_SPAN_LINES - 1);
+        let last_drawn = if cut {
+            first.saturating_add(MAX_SPAN_LINES - 1)
+        } else {
+            last
+        };
+        let drawn = text.filter(|t| (first..=last_drawn).all(|l| t.line(l).len() <= MAX_LINE));
         let span = drawn.map(|t| {
             let start = t.offset(finding.span.start);
-            let end = t.offset(finding.span.end).max(start);
+            let end = match cut {
+                true => t.offset(Pos::new(last_drawn, u32::MAX)),
+                false => t.offset(finding.span.end),
+            };
+            let end = end.max(start);
             (start, end - start)
         });
         let diag = Diag {
@@ -57,6 +63,12 @@ pub fn render(report: &Report, color: bool, view: View) -> String {
         };
         // Writing into a String cannot fail.
         let _ = handler.render_report(&mut out, &diag);
+        if drawn.is_some() && cut {
+            out.push_str(&format!(
+                "  (the span runs on to {}:{}:{})\n",
+                path, last, finding.span.end.column
+            ));
+        }
         if drawn.is_none() {
             let why = if text.is_some() {
                 " (the line is too long to show)"

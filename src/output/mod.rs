@@ -14,3 +14,14 @@ pub mod statistics;
 mod view;
 
 pub use view::View;
+
+/// Lines longer than this (generated code, minified data) are not drawn: the
+/// finding gets its position only. miette pads with the column as a format width,
+/// which std refuses past 65,535, and drawing a megabyte line per finding helps no
+/// one (a line of a million findings would be drawn a million times).
+pub(crate) const MAX_LINE: usize = 1_000;
+
+/// At most this many lines of a span are drawn (or quoted, in `--message-format
+/// json`): nested sites of one long expression (`x / x / x ..` over thousands of
+/// lines) would otherwise draw it once for each of them, quadratic in its length.
+pub(crate) const MAX_SPAN_LINES: u32 = 10;

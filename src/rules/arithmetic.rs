@@ -39,11 +39,14 @@ impl Rule for Arithmetic {
             BinOp::Rem(_) | BinOp::RemAssign(_) => "remainder",
             _ => return,
         };
-        if is_nonzero_literal(&expr.right) {
+        let known = out.context().known;
+        if is_nonzero_literal(&expr.right) || known.const_value(&expr.right).is_some_and(|v| v != 0)
+        {
             return;
         }
+        let spines = out.context().spines;
         out.site(
-            span::between(span::expr_start(&expr.left), span::expr_end(&expr.right)),
+            span::between(spines.start(&expr.left), spines.end(&expr.right)),
             format!("integer {op} panics when the divisor is zero (or on `MIN / -1` overflow)"),
             Some("use `checked_div`/`checked_rem` and handle `None`, or divide by a non-zero literal"),
         );

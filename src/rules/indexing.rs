@@ -49,11 +49,9 @@ impl Rule for Indexing {
                 lints,
             ),
         };
+        let start = out.context().spines.start(&expr.expr);
         out.site_with_lints(
-            span::between(
-                span::expr_start(&expr.expr),
-                expr.bracket_token.span.close(),
-            ),
+            span::between(start, expr.bracket_token.span.close()),
             message,
             Some(help),
             lints,

@@ -169,3 +169,61 @@ pub fn report_findings(report: &serde_json::Value) -> BTreeMap<String, Expected>
     }
     out
 }
+
+/// Runs `cmd` to its end with stdout and stderr captured, as `Command::output`
+/// does, but kills it and fails the test when it runs longer than `limit`: a hang
+/// is a failure that shows what the child printed, never a stuck suite.
+pub fn output_within(cmd: &mut Command, limit: std::time::Duration) -> Output {
+    let mut child = cmd
+        .stdin(std::process::Stdio::null())
+        .stdout(std::process::Stdio::piped())
+        .stderr(std::process::Stdio::piped())
+        .spawn()
+        .expect("child starts");
+    let stdout = child.stdout.take().map(drain);
+    let stderr = child.stderr.take().map(drain);
+    let Some(status) = wait_within(&mut child, limit) else {
+        // The readers are left behind: a grandchild may still hold the pipes.
+        panic!("still running after {limit:?}: killed");
+    };
+    let collect = |reader: Option<std::thread::JoinHandle<Vec<u8>>>| {
+        reader
+            .map(|r| r.join().expect("reader thread"))
+            .unwrap_or_default()
+    };
+    Output {
+        status,
+        stdout: collect(stdout),
+        stderr: collect(stderr),
+    }
+}
+
+/// Waits for `child` at most `limit`; when it is still running then, kills and
+/// reaps it and returns `None`.
+pub fn wait_within(
+    child: &mut std::process::Child,
+    limit: std::time::Duration,
+) -> Option<std::process::ExitStatus> {
+    let start = std::time::Instant::now();
+    loop {
+        if let Some(status) = child.try_wait().expect("try_wait") {
+            return Some(status);
+        }
+        if start.elapsed() > limit {
+            let _ = child.kill();
+            let _ = child.wait();
+            return None;
+        }
+        std::thread::sleep(std::time::Duration::from_millis(20));
+    }
+}
+
+/// Reads a pipe to its end on a thread of its own, so that a child filling one
+/// pipe never waits for the test to read the other.
+fn drain(mut pipe: impl std::io::Read + Send + 'static) -> std::thread::JoinHandle<Vec<u8>> {
+    std::thread::spawn(move || {
+        let mut bytes = Vec::new();
+        let _ = pipe.read_to_end(&mut bytes);
+        bytes
+    })
+}

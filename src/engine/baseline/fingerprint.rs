@@ -23,7 +23,9 @@ fn key(report: &Report, finding: &Finding, text: Option<&SourceText>) -> Key {
     let code = text.map_or_else(String::new, |text| {
         let start = text.offset(finding.span.start);
         let end = text.offset(finding.span.end).max(start);
-        normalize(text.as_str().get(start..end).unwrap_or(""))
+        let mut code = normalize_upto(text.as_str().get(start..end).unwrap_or(""), MAX_CODE);
+        code.truncate(floor_char_boundary(&code, MAX_CODE));
+        code
     });
     Key {
         rule: finding.rule,
@@ -48,13 +50,28 @@ pub fn line_hashes(keys: &[Key]) -> Vec<String> {
         .collect()
 }
 
+/// How much of a site's normalized code its key hashes (bytes). The sites of one
+/// long expression nest (`x / x / x ..`, each `/` a site spanning all before it):
+/// hashing each whole would be quadratic in the expression's length.
+const MAX_CODE: usize = 1_000;
+
 /// The code of a site as rustfmt cannot change it: whitespace outside string and
 /// character literals removed, and a comma right before a closing bracket dropped
 /// (rustfmt adds one when it breaks a call over several lines).
 pub fn normalize(code: &str) -> String {
-    let mut out = String::with_capacity(code.len());
+    normalize_upto(code, usize::MAX)
+}
+
+/// [`normalize`], stopped once more than `limit` bytes of it are final (a comma
+/// may still be dropped from the end, so a few bytes past the limit are made).
+fn normalize_upto(code: &str, limit: usize) -> String {
+    let limit = limit.saturating_add(8);
+    let mut out = String::with_capacity(code.len().min(limit));
     let mut chars = code.chars().peekable();
     while let Some(c) = chars.next() {
+        if out.len() > limit {
+            break;
+        }
         match c {
             c if c.is_whitespace() => {}
             ')' | ']' | '}' => {
@@ -65,7 +82,7 @@ pub fn normalize(code: &str) -> String {
             }
             '"' => {
                 out.push(c);
-                copy_literal(&mut chars, &mut out, '"');
+                copy_literal(&mut chars, &mut out, '"', limit);
             }
             // A character literal (`' '`, `'"'`, `'\''`) is copied as it is; a
             // lifetime (`'a`) has no closing quote right after its first character.
@@ -78,7 +95,7 @@ pub fn normalize(code: &str) -> String {
                     None => false,
                 };
                 if literal {
-                    copy_literal(&mut chars, &mut out, '\'');
+                    copy_literal(&mut chars, &mut out, '\'', limit);
                 }
             }
             c => out.push(c),
@@ -87,10 +104,19 @@ pub fn normalize(code: &str) -> String {
     out
 }
 
-/// Copies the rest of a literal up to its closing `quote` (escapes honoured).
-fn copy_literal(chars: &mut impl Iterator<Item = char>, out: &mut String, quote: char) {
+/// Copies the rest of a literal up to its closing `quote` (escapes honoured), or
+/// until `out` is longer than `limit`.
+fn copy_literal(
+    chars: &mut impl Iterator<Item = char>,
+    out: &mut String,
+    quote: char,
+    limit: usize,
+) {
     let mut escaped = false;
     for c in chars {
+        if out.len() > limit {
+            break;
+        }
         out.push(c);
         match c {
             '\\' if !escaped => escaped = true,
@@ -100,9 +126,30 @@ fn copy_literal(chars: &mut impl Iterator<Item = char>, out: &mut String, quote:
     }
 }
 
+/// The largest char boundary of `s` at or below `at`.
+fn floor_char_boundary(s: &str, at: usize) -> usize {
+    (0..=at.min(s.len()))
+        .rev()
+        .find(|&i| s.is_char_boundary(i))
+        .unwrap_or(0)
+}
+
 #[cfg(test)]
 mod tests {
-    use super::normalize;
+    use super::{normalize, normalize_upto, MAX_CODE};
+
+    #[test]
+    fn a_long_site_is_keyed_by_the_start_of_its_code() {
+        let code = format!("x{}", " / x".repeat(2_000));
+        let whole = normalize(&code);
+        let start = normalize_upto(&code, MAX_CODE);
+        assert!(start.len() > MAX_CODE && start.len() < MAX_CODE + 16);
+        assert!(whole.starts_with(&start));
+        // A comma right before a bracket is dropped at the cut as anywhere else.
+        let code = format!("f({}a,)", "a, ".repeat(600));
+        let cut = normalize_upto(&code, MAX_CODE);
+        assert!(normalize(&code).starts_with(&cut));
+    }
 
     #[test]
     fn rustfmt_changes_nothing_that_counts() {

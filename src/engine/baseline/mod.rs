@@ -15,17 +15,21 @@ pub mod fingerprint;
 pub mod key;
 
 use std::collections::{BTreeMap, HashMap, HashSet};
-use std::io::Write;
+use std::io::Read;
 use std::path::{Path, PathBuf};
 
 use serde::Deserialize;
 
 use crate::api::RuleId;
+use crate::engine::atomic;
 use crate::engine::report::{BaselineUse, Finding, Report};
 pub use key::Key;
 
 /// The baseline format's version; a file of another version is refused.
 pub const VERSION: u32 = 1;
+
+/// The longest baseline read (an entry is about a hundred bytes).
+const MAX_BYTES: u64 = 1 << 30;
 
 /// Why a baseline could not be read or written (exit status 2).
 #[derive(Debug, thiserror::Error)]
@@ -150,19 +154,33 @@ impl Baseline {
         self.entries.len()
     }
 
-    /// Reads a baseline file.
+    /// Reads a baseline file (or a pipe: `--baseline <(git show main:baseline.toml)`),
+    /// of at most [`MAX_BYTES`]: `/dev/zero` must not fill the memory.
     pub fn read(path: &Path) -> Result<Baseline, BaselineError> {
-        let text = std::fs::read_to_string(path).map_err(|source| BaselineError::Read {
+        let error = |source| BaselineError::Read {
             path: path.to_owned(),
             source,
-        })?;
+        };
+        let mut text = String::new();
+        std::fs::File::open(path)
+            .and_then(|file| file.take(MAX_BYTES + 1).read_to_string(&mut text))
+            .map_err(error)?;
+        if text.len() as u64 > MAX_BYTES {
+            return Err(error(std::io::Error::other(format!(
+                "it is longer than {} MiB",
+                MAX_BYTES >> 20
+            ))));
+        }
         Baseline::parse(&text, path)
     }
 
-    /// Reads a baseline file, or `None` when there is none.
+    /// Reads the baseline file that `--write-baseline` would shrink, or `None` when
+    /// there is none. A target that is not a regular file (`/dev/stdout`, a pipe)
+    /// holds no old baseline, and reading it could wait forever.
     pub fn read_if_exists(path: &Path) -> Result<Option<Baseline>, BaselineError> {
         match std::fs::metadata(path) {
             Err(e) if e.kind() == std::io::ErrorKind::NotFound => Ok(None),
+            Ok(meta) if !meta.is_file() => Ok(None),
             _ => Baseline::read(path).map(Some),
         }
     }
@@ -223,14 +241,7 @@ impl Baseline {
             path: path.to_owned(),
             source,
         };
-        let dir = match path.parent() {
-            Some(dir) if !dir.as_os_str().is_empty() => dir,
-            _ => Path::new("."),
-        };
-        let mut file = tempfile::NamedTempFile::new_in(dir).map_err(error)?;
-        file.write_all(self.to_text().as_bytes()).map_err(error)?;
-        file.persist(path).map_err(|e| error(e.error))?;
-        Ok(())
+        atomic::write(path, self.to_text().as_bytes()).map_err(error)
     }
 
     /// The baseline to write over `old` now that the run found `self`: entries the run
