@@ -3,6 +3,8 @@
 
 mod common;
 
+use common::Bounded;
+
 use std::path::Path;
 use std::process::Command;
 
@@ -84,7 +86,7 @@ fn shift_and_reformat(dir: &Path) {
     let status = Command::new("rustfmt")
         .args(["--edition", "2021", "--config", "max_width=40"])
         .arg(dir.join("src/lib.rs"))
-        .status()
+        .status_bounded()
         .expect("rustfmt runs (rustup component add rustfmt)");
     assert!(status.success());
 }

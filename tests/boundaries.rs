@@ -3,6 +3,8 @@
 
 mod common;
 
+use common::Bounded;
+
 use common::{bin, code, fixture, json, report_findings, stdout, workspace_annotations};
 
 fn check(name: &str, extra: &[&str]) -> std::process::Output {
@@ -11,7 +13,7 @@ fn check(name: &str, extra: &[&str]) -> std::process::Output {
         .arg(fixture(name).join("Cargo.toml"))
         .args(["--color", "never"])
         .args(extra)
-        .output()
+        .output_bounded()
         .expect("binary runs")
 }
 
@@ -70,7 +72,7 @@ fn files_mode_still_resolves_across_files() {
     let out = bin()
         .current_dir(&root)
         .args(["--format", "json", "svc/src/core/service.rs"])
-        .output()
+        .output_bounded()
         .expect("binary runs");
     assert_eq!(code(&out), 1);
     let found = report_findings(&json(&out));

@@ -3,6 +3,8 @@
 
 mod common;
 
+use common::Bounded;
+
 use common::{code, fixture, json, package, run_in, sites, stderr, stdout, write};
 
 const CLEAN_LIB: &str = "pub fn add(a: u32, b: u32) -> Option<u32> {\n    a.checked_add(b)\n}\n";
@@ -443,7 +445,7 @@ fn the_tool_passes_its_own_check() {
             "cargo-panicfree",
         ])
         .args(["--format", "json"])
-        .output()
+        .output_bounded()
         .expect("binary runs");
     let report = json(&out);
     assert_eq!(report["summary"]["blocking"], 0, "{report:#}");
@@ -488,7 +490,7 @@ fn a_panic_in_one_file_is_an_internal_error_and_the_others_are_checked() {
             .current_dir(dir.path())
             .args(["panicfree", "--no-cache", "--format", format])
             .env("PANICFREE_TEST_PANIC_IN", "bad.rs")
-            .output()
+            .output_bounded()
             .expect("binary runs");
         let err = common::stderr(&out);
         assert_eq!(common::code(&out), 2, "{format}: {err}");

@@ -4,6 +4,8 @@
 
 mod common;
 
+use common::Bounded;
+
 use std::io::Cursor;
 
 use cargo_metadata::diagnostic::DiagnosticLevel;
@@ -21,7 +23,7 @@ fn fixture_run(args: &[&str]) -> std::process::Output {
         .args(["panicfree", "--manifest-path"])
         .arg(fixture("workspace").join("Cargo.toml"))
         .args(args)
-        .output()
+        .output_bounded()
         .expect("binary runs")
 }
 
@@ -108,7 +110,7 @@ fn with_clippy_passes_clippys_messages_through_after_ours() {
         .current_dir(dir.path())
         .args(["panicfree", "--message-format", "json", "--with-clippy"])
         .env("CARGO_TARGET_DIR", &target)
-        .output()
+        .output_bounded()
         .expect("binary runs");
     assert_eq!(code(&out), 1, "{}", stderr(&out));
     let parsed = messages(&stdout(&out));

@@ -3,12 +3,14 @@
 
 mod common;
 
+use common::Bounded;
+
 use cargo_panicfree::api::RuleKind;
 use cargo_panicfree::rules::ALL;
 use common::{bin, code, stderr, stdout};
 
 fn run(args: &[&str]) -> std::process::Output {
-    bin().args(args).output().expect("binary runs")
+    bin().args(args).output_bounded().expect("binary runs")
 }
 
 #[test]

@@ -4,6 +4,8 @@
 
 mod common;
 
+use common::Bounded;
+
 use common::{code, json, package, run_in, stderr};
 
 // cargo's error is shown as cargo printed it: every line, indented under ours, never joined into one.
@@ -39,7 +41,7 @@ fn cargo_errors_keep_their_lines() {
 fn a_missing_pinned_toolchain_is_named_with_a_way_out() {
     let have_rustup = std::process::Command::new("rustup")
         .arg("--version")
-        .output()
+        .output_bounded()
         .is_ok_and(|o| o.status.success());
     let dir = package(&[
         (
@@ -60,7 +62,7 @@ fn a_missing_pinned_toolchain_is_named_with_a_way_out() {
         for (k, v) in env {
             cmd.env(k, v);
         }
-        cmd.output().expect("binary runs")
+        cmd.output_bounded().expect("binary runs")
     };
     let out = run(&[]);
     if !have_rustup {

@@ -1,6 +1,10 @@
 //! The project's own rules about rules: stable ids, complete docs, a README that
 //! shows the same text as `explain` will.
 
+mod common;
+
+use common::Bounded;
+
 use std::path::Path;
 
 use cargo_panicfree::api::RuleId;
@@ -229,7 +233,7 @@ fn the_declared_rust_version_covers_the_locked_dependencies() {
         .args(["metadata", "--format-version", "1", "--locked"])
         .arg("--manifest-path")
         .arg(concat!(env!("CARGO_MANIFEST_DIR"), "/Cargo.toml"))
-        .output()
+        .output_bounded()
         .expect("cargo runs");
     assert!(
         out.status.success(),

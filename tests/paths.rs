@@ -4,6 +4,8 @@
 
 mod common;
 
+use common::Bounded;
+
 use std::path::Path;
 
 use common::{bin, code, fixture, stderr, stdout};
@@ -15,7 +17,7 @@ fn paths_in(manifest: &Path, target: &Path, args: &[&str]) -> std::process::Outp
         .arg("--target-dir")
         .arg(target)
         .args(args)
-        .output()
+        .output_bounded()
         .expect("binary runs")
 }
 
@@ -167,7 +169,7 @@ fn check_counts_reachable_entries_and_names_the_routes_that_can_panic() {
             .arg("--target-dir")
             .arg(target.path())
             .args(["--format", format, "--color", "never"])
-            .output()
+            .output_bounded()
             .expect("binary runs")
     };
     let json = common::json(&run("json"));

@@ -9,6 +9,8 @@
 
 mod common;
 
+use common::Bounded;
+
 use std::collections::BTreeSet;
 use std::path::{Path, PathBuf};
 
@@ -76,7 +78,7 @@ fn checkout(tmp: &Path) -> Option<PathBuf> {
     }
     let archive = std::process::Command::new("git")
         .args(["--git-dir", MIRROR, "archive", COMMIT])
-        .output()
+        .output_bounded()
         .ok()?;
     if !archive.status.success() {
         return None;
@@ -88,7 +90,7 @@ fn checkout(tmp: &Path) -> Option<PathBuf> {
         .arg(&tar)
         .arg("-C")
         .arg(tmp)
-        .status()
+        .status_bounded()
         .ok()?;
     untar.success().then(|| tmp.to_path_buf())
 }
@@ -108,7 +110,7 @@ fn paths_finds_every_hand_found_route_to_a_panic_and_no_other() {
         .arg(dir.join("Cargo.toml"))
         .arg("--target-dir")
         .arg(target.path())
-        .output()
+        .output_bounded()
         .expect("binary runs");
     let json: serde_json::Value = serde_json::from_str(&stdout(&out)).expect("JSON");
     let found: BTreeSet<(String, String)> = json["paths"]

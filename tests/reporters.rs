@@ -2,6 +2,8 @@
 
 mod common;
 
+use common::Bounded;
+
 use common::{bin, code, fixture, stdout};
 
 fn report(format: &str) -> (i32, String, String) {
@@ -10,7 +12,7 @@ fn report(format: &str) -> (i32, String, String) {
         .args(["panicfree", "--manifest-path"])
         .arg(&manifest)
         .args(["--format", format, "--color", "never"])
-        .output()
+        .output_bounded()
         .expect("binary runs");
     (code(&out), stdout(&out), common::stderr(&out))
 }
@@ -113,7 +115,7 @@ fn github_annotations_and_step_summary_are_pinned() {
         .args(["--format", "github"])
         .env("GITHUB_WORKSPACE", env!("CARGO_MANIFEST_DIR"))
         .env("GITHUB_STEP_SUMMARY", &summary)
-        .output()
+        .output_bounded()
         .expect("binary runs");
     assert_eq!(code(&out), 1);
     let annotations = stdout(&out);
@@ -149,7 +151,7 @@ fn hide_justified_leaves_justified_sites_out_but_counts_them() {
             .arg(&manifest)
             .args(["--format", format, "--color", "never", "--hide-justified"])
             .env_remove("GITHUB_STEP_SUMMARY")
-            .output()
+            .output_bounded()
             .expect("binary runs");
         let text = stdout(&out);
         assert!(!text.contains("justified: "), "{format}:\n{text}");
@@ -168,7 +170,7 @@ fn statistics_are_pinned_and_add_up() {
         .args(["panicfree", "--manifest-path"])
         .arg(fixture("workspace").join("Cargo.toml"))
         .arg("--statistics")
-        .output()
+        .output_bounded()
         .expect("binary runs");
     assert_eq!(common::code(&stats), 1, "the exit status is the check's");
     let text = stdout(&stats);

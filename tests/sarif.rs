@@ -3,6 +3,8 @@
 
 mod common;
 
+use common::Bounded;
+
 use std::path::Path;
 
 use cargo_panicfree::rules::ALL;
@@ -15,7 +17,7 @@ fn fixture_sarif() -> String {
         .args(["panicfree", "--manifest-path"])
         .arg(&manifest)
         .args(["--format", "sarif"])
-        .output()
+        .output_bounded()
         .expect("binary runs");
     assert_eq!(code(&out), 1, "{}", stderr(&out));
     stdout(&out)

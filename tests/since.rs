@@ -3,6 +3,8 @@
 
 mod common;
 
+use common::Bounded;
+
 use std::path::Path;
 use std::process::Command;
 
@@ -13,7 +15,7 @@ fn git(dir: &Path, args: &[&str]) {
         .current_dir(dir)
         .args(["-c", "user.name=t", "-c", "user.email=t@localhost"])
         .args(args)
-        .output()
+        .output_bounded()
         .expect("git runs");
     assert!(
         out.status.success(),

@@ -17,11 +17,7 @@ pub fn fixture(name: &str) -> PathBuf {
 
 /// Runs the binary in `dir` with `args`.
 pub fn run_in(dir: &Path, args: &[&str]) -> Output {
-    bin()
-        .current_dir(dir)
-        .args(args)
-        .output()
-        .expect("binary runs")
+    output_within(bin().current_dir(dir).args(args), LIMIT)
 }
 
 pub fn code(out: &Output) -> i32 {
@@ -226,4 +222,27 @@ fn drain(mut pipe: impl std::io::Read + Send + 'static) -> std::thread::JoinHand
         let _ = pipe.read_to_end(&mut bytes);
         bytes
     })
+}
+
+/// How long any child process of a test may run: far beyond a normal run, short of
+/// a stuck suite.
+pub const LIMIT: std::time::Duration = std::time::Duration::from_secs(300);
+
+/// `Command::output` and `Command::status` with a bounded wait (see
+/// [`output_within`]): no test waits for a child without a limit.
+pub trait Bounded {
+    fn output_bounded(&mut self) -> std::io::Result<Output>;
+    fn status_bounded(&mut self) -> std::io::Result<std::process::ExitStatus>;
+}
+
+impl Bounded for Command {
+    fn output_bounded(&mut self) -> std::io::Result<Output> {
+        Ok(output_within(self, LIMIT))
+    }
+
+    fn status_bounded(&mut self) -> std::io::Result<std::process::ExitStatus> {
+        let mut child = self.spawn()?;
+        wait_within(&mut child, LIMIT)
+            .ok_or_else(|| std::io::Error::other(format!("still running after {LIMIT:?}: killed")))
+    }
 }
