@@ -23,6 +23,7 @@ use std::time::{Duration, Instant};
 
 use cargo_panicfree::engine::analyze::{analyze, FileInput};
 use cargo_panicfree::engine::model::FileKind;
+use cargo_panicfree::engine::paths::{GraphStats, Timings};
 use cargo_panicfree::engine::{check_workspace, Request};
 use cargo_panicfree::output;
 use rayon::prelude::*;
@@ -158,6 +159,7 @@ fn main() {
         if identical { "yes" } else { "NO" }
     );
 
+    graph_figures(parse);
     binary_peaks(&options.dir);
     small_crate(&options.small, options.runs.max(10));
 }
@@ -280,8 +282,57 @@ fn measure_check(request: &Request) -> (Sample, String) {
     let sample = measure(|| {
         let report = check_workspace(request).expect("the workspace can be checked");
         json = output::json::render(&report);
+        if let Some(paths) = &report.paths {
+            GRAPH.with(|g| {
+                g.borrow_mut()
+                    .push((paths.timings, paths.stats, paths.entries.len()))
+            });
+        }
     });
     (sample, json)
+}
+
+thread_local! {
+    /// The panic-path phases of every `check_workspace` the bench ran, in order.
+    static GRAPH: std::cell::RefCell<Vec<(Timings, GraphStats, usize)>> =
+        const { std::cell::RefCell::new(Vec::new()) };
+}
+
+/// The panic-path analysis's phases, medians over the checks of the rounds.
+fn graph_figures(parse: Sample) {
+    let all = GRAPH.with(|g| g.borrow().clone());
+    let Some(&(_, stats, entries)) = all.last() else {
+        return;
+    };
+    let mut times: Vec<[f64; 3]> = all
+        .iter()
+        .map(|(t, _, _)| [t.index, t.edges, t.search].map(|d| d.as_secs_f64()))
+        .collect();
+    let mut med = |i: usize| {
+        times.sort_by(|a, b| {
+            a.get(i)
+                .partial_cmp(&b.get(i))
+                .unwrap_or(std::cmp::Ordering::Equal)
+        });
+        times
+            .get(times.len() / 2)
+            .and_then(|t| t.get(i))
+            .copied()
+            .unwrap_or(0.0)
+    };
+    let (index, edges, search) = (med(0), med(1), med(2));
+    println!();
+    println!(
+        "panic paths: {} functions, {} calls ({} exact, {} by name, {} dyn/generic, {} into dependencies, {} unresolved), {} edges, {} entries",
+        stats.functions, stats.calls, stats.exact, stats.by_name, stats.dispatch, stats.dependency, stats.unresolved, stats.edges, entries
+    );
+    println!(
+        "graph build (index + edges) = {:.3} s = {:.2} x parse; search from every entry = {:.3} s (medians over {} checks)",
+        index + edges,
+        (index + edges) / parse.wall.as_secs_f64(),
+        search,
+        all.len()
+    );
 }
 
 /// Wall time, CPU time and peak resident memory of `f`.

@@ -879,3 +879,41 @@ fn a_new_binary_in_an_existing_directory_is_seen_through_a_warm_cache() {
     let warm = run(dir.path(), &args);
     assert_same(&no_cache, &warm, "src/bin/tool/main.rs added");
 }
+
+// ---------------------------------------------------------------------------
+// 8. One file, several modules.
+
+// A file that one target reaches through two `#[path]`s, and that a second target
+// (the binary) reaches too: every run reports it the same way (the shallowest, then
+// first module path owns it), and a warm run hits the cache for every module of it
+// instead of rewriting files.bin.
+#[test]
+fn a_file_reached_as_several_modules_is_reported_and_cached_deterministically() {
+    let shared = "pub fn s(o: Option<u8>) -> u8 {\n    o.unwrap()\n}\n";
+    let dir = package(&[
+        ("src/lib.rs", "pub mod a;\npub mod b;\n"),
+        ("src/a.rs", "#[path = \"shared.rs\"]\npub mod s;\n"),
+        ("src/b.rs", "#[path = \"shared.rs\"]\npub mod s;\n"),
+        ("src/shared.rs", shared),
+        (
+            "src/main.rs",
+            "#[path = \"shared.rs\"]\nmod s;\nfn main() {}\n",
+        ),
+    ]);
+    let target = tempfile::tempdir().expect("temp dir");
+    let args = ["--format", "json", "--target-dir", path_arg(target.path())];
+    let cold = run(dir.path(), &args);
+    let uncached = run(dir.path(), &["--format", "json", "--no-cache"]);
+    assert_same(&uncached, &cold, "no cache and a cold cache");
+    let file = files_bin(target.path());
+    assert_settled(
+        dir.path(),
+        &args,
+        &file,
+        &cold,
+        "a file reached three times",
+    );
+    for _ in 0..5 {
+        assert_same(&cold, &run(dir.path(), &args), "every warm run");
+    }
+}

@@ -469,3 +469,41 @@ fn exclude_globs_drop_files() {
     write(dir.path(), "panicfree.toml", "");
     assert_eq!(code(&run_in(dir.path(), &[])), 1);
 }
+
+/// The per-file boundary holds: a panic while checking one file (a fault the
+/// debug build injects on request) is that file's `internal-error` finding, the
+/// run exits 2 without a Rust panic message, and the other files are reported.
+#[test]
+fn a_panic_in_one_file_is_an_internal_error_and_the_others_are_checked() {
+    let dir = common::package(&[
+        ("src/lib.rs", "pub mod bad;\npub mod good;\n"),
+        ("src/bad.rs", "pub fn f() {}\n"),
+        (
+            "src/good.rs",
+            "pub fn g(o: Option<u8>) -> u8 { o.unwrap() }\n",
+        ),
+    ]);
+    for format in ["json", "human"] {
+        let out = common::bin()
+            .current_dir(dir.path())
+            .args(["panicfree", "--no-cache", "--format", format])
+            .env("PANICFREE_TEST_PANIC_IN", "bad.rs")
+            .output()
+            .expect("binary runs");
+        let err = common::stderr(&out);
+        assert_eq!(common::code(&out), 2, "{format}: {err}");
+        assert!(!err.contains("panicked"), "{format}: {err}");
+        assert!(err.contains("the tool failed on 1 file"), "{format}: {err}");
+        if format == "json" {
+            let sites = common::sites(&common::json(&out));
+            assert!(
+                sites.contains(&("src/bad.rs".into(), 1, "internal-error".into())),
+                "{sites:?}"
+            );
+            assert!(
+                sites.contains(&("src/good.rs".into(), 1, "unwrap".into())),
+                "{sites:?}"
+            );
+        }
+    }
+}

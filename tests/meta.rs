@@ -193,3 +193,65 @@ fn site_rule_docs_examples_are_flagged_and_their_fixes_are_not() {
         }
     }
 }
+
+/// Every ```rust block of every rule's docs parses (as a file, or as the body of a
+/// function): a snippet that does not would be a `parse-error`, which the
+/// example/fix test above cannot tell from a clean fix.
+#[test]
+fn every_rust_snippet_in_the_rule_docs_parses() {
+    for rule in ALL {
+        // Every ```rust block, whatever section it is in.
+        let blocks: Vec<String> = rule
+            .docs()
+            .split("```rust\n")
+            .skip(1)
+            .filter_map(|rest| rest.split("```").next())
+            .map(str::to_owned)
+            .collect();
+        assert!(
+            !blocks.is_empty() || !rule.can_be_justified(),
+            "{}: no snippets found",
+            rule.id()
+        );
+        for code in blocks {
+            let parses = syn::parse_file(&code).is_ok()
+                || syn::parse_file(&format!("fn example() {{\n{code}}}\n")).is_ok();
+            assert!(parses, "{}: a snippet does not parse:\n{code}", rule.id());
+        }
+    }
+}
+
+/// The declared `rust-version` is not lower than what the locked dependencies
+/// declare they need (`cargo metadata` reads them from the lock file's packages).
+#[test]
+fn the_declared_rust_version_covers_the_locked_dependencies() {
+    let out = std::process::Command::new(env!("CARGO"))
+        .args(["metadata", "--format-version", "1", "--locked"])
+        .arg("--manifest-path")
+        .arg(concat!(env!("CARGO_MANIFEST_DIR"), "/Cargo.toml"))
+        .output()
+        .expect("cargo runs");
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let metadata: serde_json::Value = serde_json::from_slice(&out.stdout).expect("JSON");
+    let version = |v: &str| -> Vec<u32> { v.split('.').map(|p| p.parse().unwrap_or(0)).collect() };
+    let ours = version(env!("CARGO_PKG_RUST_VERSION"));
+    let needed = metadata["packages"]
+        .as_array()
+        .expect("packages")
+        .iter()
+        .filter(|p| p["name"] != env!("CARGO_PKG_NAME"))
+        .filter_map(|p| Some((version(p["rust_version"].as_str()?), p["name"].as_str()?)))
+        .max()
+        .expect("dependencies declare rust versions");
+    assert!(
+        ours >= needed.0,
+        "rust-version {} is lower than {} needs ({:?})",
+        env!("CARGO_PKG_RUST_VERSION"),
+        needed.1,
+        needed.0
+    );
+}

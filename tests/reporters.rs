@@ -78,7 +78,8 @@ fn json_fields_are_all_present_and_typed() {
                 "layer",
                 "justification",
                 "justified_by",
-                "baselined"
+                "baselined",
+                "reachable_from"
             ]
         );
         assert!(f["end_line"].as_u64() >= f["line"].as_u64());

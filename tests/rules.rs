@@ -25,23 +25,79 @@ fn findings(text: &str) -> Expected {
     found
 }
 
+/// Every fixture file, `fixtures/<rule>/<name>.rs`. Anything else in a rule's
+/// folder (a subfolder, a file that is not `.rs`), a rule folder that names no
+/// rule, or a loose file in `fixtures/` would be silently ignored: it fails instead.
 fn fixture_files() -> Vec<PathBuf> {
     let root = Path::new(env!("CARGO_MANIFEST_DIR")).join("fixtures");
     let mut files = Vec::new();
     for dir in std::fs::read_dir(&root).expect("fixtures/ exists") {
         let dir = dir.expect("readable").path();
-        if !dir.is_dir() || dir.join("Cargo.toml").exists() {
+        let name = dir.file_name().and_then(|n| n.to_str()).unwrap_or("");
+        if !dir.is_dir() {
+            assert_eq!(
+                name, "README.md",
+                "fixtures/{name}: a loose file is never checked"
+            );
             continue;
         }
+        if dir.join("Cargo.toml").exists() {
+            // A fixture workspace, checked by its own tests.
+            continue;
+        }
+        assert!(
+            cargo_panicfree::rules::by_name(name).is_some(),
+            "fixtures/{name}/ names no rule: its fixtures would not be what they claim"
+        );
         for file in std::fs::read_dir(&dir).expect("readable") {
             let path = file.expect("readable").path();
-            if path.extension().is_some_and(|e| e == "rs") {
-                files.push(path);
-            }
+            assert!(
+                path.is_file() && path.extension().is_some_and(|e| e == "rs"),
+                "{}: only `.rs` fixtures belong in a rule folder (subfolders are never checked)",
+                path.display()
+            );
+            files.push(path);
         }
     }
     files.sort();
     files
+}
+
+/// Every finding of every fixture, to the column, with its span's end, message
+/// and justification text: one snapshot per rule folder (the annotations pin only
+/// lines, rules and whether a site is justified).
+#[test]
+fn every_fixture_folder_is_pinned_to_the_character() {
+    let mut by_folder: std::collections::BTreeMap<String, String> = Default::default();
+    for path in fixture_files() {
+        let folder = path
+            .parent()
+            .and_then(Path::file_name)
+            .and_then(|n| n.to_str())
+            .unwrap_or("")
+            .to_owned();
+        let name = path.file_name().and_then(|n| n.to_str()).unwrap_or("");
+        let text = SourceText::new(std::fs::read_to_string(&path).expect("fixture is UTF-8"));
+        let out = by_folder.entry(folder).or_default();
+        for f in check_text(text.as_str(), "fixture", &Config::default()) {
+            let justified = match (&f.justification, f.justified_by) {
+                (Some(reason), Some(by)) => format!(" [justified by {}: {reason}]", by.as_str()),
+                _ => String::new(),
+            };
+            out.push_str(&format!(
+                "{name}:{}:{}-{}:{} {}{justified} {}\n",
+                f.span.start.line,
+                f.span.start.column,
+                f.span.end.line,
+                f.span.end.column,
+                f.rule,
+                f.message
+            ));
+        }
+    }
+    for (folder, text) in by_folder {
+        insta::assert_snapshot!(format!("fixtures_{folder}"), text);
+    }
 }
 
 #[test]

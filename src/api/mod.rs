@@ -6,6 +6,7 @@
 //! [`view::WorkspaceView`] that workspace rules read, and helpers that turn syn's
 //! token spans into [`diagnostic::Span`]s.
 
+pub mod calls;
 pub mod diagnostic;
 pub mod facts;
 pub mod layers;

@@ -31,6 +31,8 @@ pub enum Command {
     Rules,
     /// Print a rule's documentation
     Explain(ExplainArgs),
+    /// Which entry points (routes, main, tasks) reach which panic sites, and through which calls
+    Paths(Box<super::paths::PathsArgs>),
 }
 
 #[derive(Debug, Clone, clap::Args)]

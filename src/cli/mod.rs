@@ -5,6 +5,7 @@ pub mod args;
 mod changes;
 mod clippy;
 mod gate;
+pub mod paths;
 mod render;
 
 use std::io::Write;
@@ -83,13 +84,15 @@ pub fn request(args: &CheckArgs) -> Request {
         files: args.files.clone(),
         include_tests: args.include_tests,
         use_cache: !args.no_cache,
+        paths: engine::paths::Query::default(),
     }
 }
 
-/// Runs a command: a check, or the rules' documentation.
+/// Runs a command: a check, the panic paths, or the rules' documentation.
 pub fn run(command: &Command) -> Result<Outcome, RunError> {
     match command {
         Command::Check(args) => check(args),
+        Command::Paths(args) => paths::run(args),
         Command::Rules => {
             write_report(None, &output::rules::list())?;
             Ok(Outcome::Clean)
@@ -171,7 +174,7 @@ fn git_dir(args: &CheckArgs) -> PathBuf {
         .map_or_else(|| PathBuf::from("."), Path::to_path_buf)
 }
 
-fn write_report(output: Option<&PathBuf>, text: &str) -> Result<(), RunError> {
+pub(crate) fn write_report(output: Option<&PathBuf>, text: &str) -> Result<(), RunError> {
     match output {
         // Whole or not at all: a CI step never reads half a report, and a failed
         // write leaves the old one.

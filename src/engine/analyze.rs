@@ -13,10 +13,12 @@ use syn::spanned::Spanned;
 use syn::visit::{self, Visit};
 use syn::{Attribute, Expr, ImplItem, Item, Lit, Meta, Stmt, Token, TraitItem};
 
+use crate::api::calls::{CallFacts, FnKind};
 use crate::api::facts::{Facts, RawPath, RefKind};
 use crate::api::span::Spines;
 use crate::api::{span, MacroCall, Pos, Rule, RuleId, RuleKind, Site, SiteContext, SiteSink, Span};
 use crate::engine::arrays::Arrays;
+use crate::engine::calls::CallsBuilder;
 use crate::engine::facts::{
     derives_deserialize, item_name, may_be_evidence, raw_path, runtime_evidence, use_leaves,
     use_tree_start, FactsBuilder, LeafName, TypePaths,
@@ -67,6 +69,8 @@ pub struct FileResult {
     pub lint_attrs: Vec<LintAttr>,
     /// What the whole-workspace rules need.
     pub facts: Facts,
+    /// What the call graph needs (`engine::paths`).
+    pub calls: CallFacts,
 }
 
 impl FileResult {
@@ -217,6 +221,7 @@ pub fn analyze(text: &str, input: &FileInput<'_>) -> FileResult {
         inline: Vec::new(),
         skipped: Vec::new(),
         facts: FactsBuilder::new(input.module_path, input.library),
+        calls: CallsBuilder::default(),
     };
     // A file whose inner attributes make it test or debug-only code is skipped whole.
     checker.enter(&file.attrs, None, || None, |this| this.visit_file(&file));
@@ -226,8 +231,10 @@ pub fn analyze(text: &str, input: &FileInput<'_>) -> FileResult {
         mut result,
         skipped,
         facts,
+        calls,
         ..
     } = checker;
+    result.calls = calls.finish(&facts);
     result.facts = facts.finish();
     let in_skipped = |line: u32| skipped.iter().any(|&(a, b)| a <= line && line <= b);
     result.justifications = justifications.into_comments(in_skipped);
@@ -314,6 +321,7 @@ struct Checker<'a> {
     /// Line ranges of test code that was skipped.
     skipped: Vec<(u32, u32)>,
     facts: FactsBuilder,
+    calls: CallsBuilder,
 }
 
 impl Checker<'_> {
@@ -393,6 +401,47 @@ impl Checker<'_> {
         let impl_owner = self.impl_owner.take();
         visit(self);
         self.impl_owner = impl_owner;
+        self.owner.pop();
+    }
+
+    /// Opens the call-graph node of the function whose body is being visited
+    /// (`in_impl`: an item of the innermost impl or trait block).
+    fn enter_calls(
+        &mut self,
+        vis: &syn::Visibility,
+        sig: &syn::Signature,
+        attrs: &[Attribute],
+        in_impl: bool,
+    ) {
+        if let (true, Some(path)) = (self.gathers_facts(), self.owner.last()) {
+            let public = !matches!(vis, syn::Visibility::Inherited);
+            self.calls
+                .enter_fn(path.clone(), &self.module, public, sig, attrs, in_impl);
+        }
+    }
+
+    fn leave_calls(&mut self) {
+        if self.gathers_facts() {
+            self.calls.leave_fn();
+        }
+    }
+
+    /// Visits the argument of a spawn as a node of its own (`f::{spawn@12}`): a
+    /// panic there does not unwind into the function that spawned it.
+    fn spawned(&mut self, kind: Option<FnKind>, line: u32, visit: impl FnOnce(&mut Self)) {
+        let (Some(kind), Some(outer)) = (kind, self.owner.last()) else {
+            return visit(self);
+        };
+        let label = if kind == FnKind::Thread {
+            "thread"
+        } else {
+            "spawn"
+        };
+        let path = format!("{outer}::{{{label}@{line}}}");
+        self.owner.push(path.clone());
+        self.calls.enter_spawn(path, &self.module, kind, line);
+        visit(self);
+        self.calls.leave_fn();
         self.owner.pop();
     }
 
@@ -581,7 +630,10 @@ impl<'ast> Visit<'ast> for Checker<'_> {
                 .reference(&self.module, raw.clone(), span, RefKind::Use);
             match leaf.name {
                 LeafName::Name(name) => self.facts.import(&self.module, raw, Some(name), public),
-                LeafName::Glob => self.facts.import(&self.module, raw, None, public),
+                LeafName::Glob => {
+                    self.calls.glob(&self.module, raw.clone());
+                    self.facts.import(&self.module, raw, None, public)
+                }
                 LeafName::Underscore => {}
             }
         }
@@ -627,6 +679,9 @@ impl<'ast> Visit<'ast> for Checker<'_> {
 
     fn visit_item_struct(&mut self, item: &'ast syn::ItemStruct) {
         self.note_deserialize(&item.attrs, &item.ident);
+        if self.gathers_facts() {
+            self.calls.item_struct(&self.module, item);
+        }
         visit::visit_item_struct(self, item);
     }
 
@@ -661,7 +716,9 @@ impl<'ast> Visit<'ast> for Checker<'_> {
             _ => None,
         };
         let self_type = self.arrays.set_self_type(name.clone());
+        self.calls.enter_impl(item);
         self.in_impl(name, |this| visit::visit_item_impl(this, item));
+        self.calls.leave_impl();
         self.arrays.set_self_type(self_type);
     }
 
@@ -778,7 +835,9 @@ impl<'ast> Visit<'ast> for Checker<'_> {
         self.note_public_fn(&item.vis, &item.sig);
         let outer = self.arrays.enter_fn();
         self.owning(&item.sig.ident, |this| {
-            this.in_const_context(false, |this| visit::visit_item_fn(this, item))
+            this.enter_calls(&item.vis, &item.sig, &item.attrs, false);
+            this.in_const_context(false, |this| visit::visit_item_fn(this, item));
+            this.leave_calls();
         });
         self.arrays.leave_fn(outer);
     }
@@ -787,7 +846,9 @@ impl<'ast> Visit<'ast> for Checker<'_> {
         self.note_public_fn(&item.vis, &item.sig);
         let outer = self.arrays.enter_fn();
         self.owning(&item.sig.ident, |this| {
-            this.in_const_context(false, |this| visit::visit_impl_item_fn(this, item))
+            this.enter_calls(&item.vis, &item.sig, &item.attrs, true);
+            this.in_const_context(false, |this| visit::visit_impl_item_fn(this, item));
+            this.leave_calls();
         });
         self.arrays.leave_fn(outer);
     }
@@ -795,7 +856,9 @@ impl<'ast> Visit<'ast> for Checker<'_> {
     fn visit_trait_item_fn(&mut self, item: &'ast syn::TraitItemFn) {
         let outer = self.arrays.enter_fn();
         self.owning(&item.sig.ident, |this| {
-            this.in_const_context(false, |this| visit::visit_trait_item_fn(this, item))
+            this.enter_calls(&syn::Visibility::Inherited, &item.sig, &item.attrs, true);
+            this.in_const_context(false, |this| visit::visit_trait_item_fn(this, item));
+            this.leave_calls();
         });
         self.arrays.leave_fn(outer);
     }
@@ -819,25 +882,31 @@ impl<'ast> Visit<'ast> for Checker<'_> {
         for attr in &local.attrs {
             self.visit_attribute(attr);
         }
+        self.calls.local_init(local);
         if let Some(init) = &local.init {
             self.visit_local_init(init);
         }
         self.visit_pat(&local.pat);
+        self.calls.local_bound(local);
         self.arrays
             .bind_let(&local.pat, local.init.as_ref().map(|i| &*i.expr));
     }
 
     fn visit_pat_ident(&mut self, pat: &'ast syn::PatIdent) {
         self.arrays.hide_pattern_ident(&pat.ident);
+        self.calls.bind_name(&pat.ident);
         visit::visit_pat_ident(self, pat);
     }
 
     fn visit_item_trait(&mut self, item: &'ast syn::ItemTrait) {
         let name = syn::ext::IdentExt::unraw(&item.ident).to_string();
+        self.calls.enter_trait(item);
         self.in_impl(Some(name), |this| visit::visit_item_trait(this, item));
+        self.calls.leave_impl();
     }
 
     fn visit_expr_closure(&mut self, expr: &'ast syn::ExprClosure) {
+        self.calls.enter_closure();
         self.arrays.enter_scope();
         for input in &expr.inputs {
             self.visit_pat(input);
@@ -853,6 +922,13 @@ impl<'ast> Visit<'ast> for Checker<'_> {
             this.visit_expr(&expr.body)
         });
         self.arrays.leave_scope();
+        self.calls.leave_closure();
+    }
+
+    fn visit_expr_async(&mut self, expr: &'ast syn::ExprAsync) {
+        self.calls.enter_closure();
+        visit::visit_expr_async(self, expr);
+        self.calls.leave_closure();
     }
 
     fn visit_item_const(&mut self, item: &'ast syn::ItemConst) {
@@ -917,7 +993,15 @@ impl<'ast> Visit<'ast> for Checker<'_> {
             self.facts.runtime.catches = true;
         }
         self.dispatch(|rule, cx| rule.method_call(expr, cx));
-        visit::visit_expr_method_call(self, expr);
+        let mut spawn = None;
+        if self.gathers_facts() {
+            self.calls.method_call(expr, &self.module);
+            spawn = self.calls.method_spawn_kind(expr);
+        }
+        let line = span::pos(expr.method.span().start()).line;
+        self.spawned(spawn, line, |this| {
+            visit::visit_expr_method_call(this, expr)
+        });
     }
 
     fn visit_expr_index(&mut self, expr: &'ast syn::ExprIndex) {
@@ -937,7 +1021,13 @@ impl<'ast> Visit<'ast> for Checker<'_> {
 
     fn visit_expr_call(&mut self, expr: &'ast syn::ExprCall) {
         self.dispatch(|rule, cx| rule.call(expr, cx));
-        visit::visit_expr_call(self, expr);
+        let mut spawn = None;
+        if self.gathers_facts() {
+            self.calls.call(expr);
+            spawn = self.calls.spawn_kind(expr, &self.module, &self.facts);
+        }
+        let line = span::pos(span::expr_start(&expr.func).start()).line;
+        self.spawned(spawn, line, |this| visit::visit_expr_call(this, expr));
     }
 
     fn visit_macro(&mut self, mac: &'ast syn::Macro) {

@@ -58,6 +58,7 @@ pub fn apply(
             justification,
             justified_by,
             baselined: false,
+            reachable_from: 0,
         });
     }
     if let Some(severity) = config.severity(RuleId::UnusedJustification) {
@@ -77,6 +78,7 @@ pub fn apply(
                     justification: None,
                     justified_by: None,
                     baselined: false,
+                    reachable_from: 0,
                 }),
         );
     }

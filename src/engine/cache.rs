@@ -11,7 +11,7 @@
 //! file is never read, and the next run that opens the cache removes it. A cache
 //! that cannot be used means a run without it and one warning, never a failure.
 
-use std::collections::HashMap;
+use std::collections::{HashMap, HashSet};
 use std::path::{Path, PathBuf};
 use std::sync::{Mutex, PoisonError};
 
@@ -23,7 +23,7 @@ use crate::engine::atomic;
 
 const MAGIC: &[u8; 8] = b"PNCFREE\0";
 /// Bumped whenever the layout of anything cached changes.
-const FORMAT: u32 = 4;
+const FORMAT: u32 = 5;
 /// The tool's version and the hash of the sources it was built from (`build.rs`).
 const TOOL_VERSION: &str = concat!(env!("CARGO_PKG_VERSION"), "+", env!("PANICFREE_BUILD_ID"));
 const FILES: &str = "files.bin";
@@ -159,7 +159,11 @@ pub fn result_bytes(result: &FileResult) -> Option<Vec<u8>> {
 /// run used and whatever it did not visit whose file still exists.
 pub struct FileCache {
     store: Option<Store>,
-    old: Mutex<HashMap<PathBuf, (u128, Vec<u8>)>>,
+    /// By path and key: a file that two targets reach as different modules has an
+    /// entry for each.
+    old: Mutex<HashMap<(PathBuf, u128), Vec<u8>>>,
+    /// Results of files the walk reached twice (see [`FileCache::keep`]).
+    extra: Mutex<Vec<(PathBuf, u128, Vec<u8>)>>,
     changed: Mutex<bool>,
 }
 
@@ -169,6 +173,7 @@ impl FileCache {
         FileCache {
             store: None,
             old: Mutex::new(HashMap::new()),
+            extra: Mutex::new(Vec::new()),
             changed: Mutex::new(false),
         }
     }
@@ -184,11 +189,12 @@ impl FileCache {
         let old: Vec<Entry> = store.read(FILES).unwrap_or_default();
         let old = old
             .into_iter()
-            .map(|e| (e.path, (e.key, e.result)))
+            .map(|e| ((e.path, e.key), e.result))
             .collect();
         Ok(FileCache {
             store: Some(store),
             old: Mutex::new(old),
+            extra: Mutex::new(Vec::new()),
             changed: Mutex::new(false),
         })
     }
@@ -201,8 +207,8 @@ impl FileCache {
             .old
             .lock()
             .unwrap_or_else(PoisonError::into_inner)
-            .remove(path);
-        let hit = entry.filter(|(k, _)| *k == key).and_then(|(_, bytes)| {
+            .remove(&(path.to_path_buf(), key));
+        let hit = entry.and_then(|bytes| {
             let result = postcard::from_bytes(&bytes).ok()?;
             Some((result, bytes))
         });
@@ -210,6 +216,17 @@ impl FileCache {
             *self.changed.lock().unwrap_or_else(PoisonError::into_inner) = true;
         }
         hit
+    }
+
+    /// Keeps the result of a file the walk reached a second time, as another target's
+    /// module: the report shows the first, but the next run asks for both.
+    pub fn keep(&self, path: PathBuf, key: u128, bytes: Vec<u8>) {
+        if self.store.is_some() {
+            self.extra
+                .lock()
+                .unwrap_or_else(PoisonError::into_inner)
+                .push((path, key, bytes));
+        }
     }
 
     /// Writes the cache when anything changed: this run's results (as bytes), and
@@ -229,27 +246,41 @@ impl FileCache {
             .old
             .into_inner()
             .unwrap_or_else(PoisonError::into_inner);
-        let kept: Vec<(&PathBuf, &(u128, Vec<u8>))> = old
+        let extra = self
+            .extra
+            .into_inner()
+            .unwrap_or_else(PoisonError::into_inner);
+        let mut entries: Vec<EntryRef<'_>> = used
+            .map(|(path, key, result)| EntryRef { path, key, result })
+            .chain(extra.iter().map(|(path, key, result)| EntryRef {
+                path,
+                key: *key,
+                result,
+            }))
+            .collect();
+        let visited: HashSet<&Path> = entries.iter().map(|e| e.path).collect();
+        // What the last run stored and this one did not use: files this run did not
+        // visit keep their entries while they exist; other versions of visited files
+        // are stale.
+        let kept: Vec<EntryRef<'_>> = old
             .iter()
-            .filter(|(path, _)| {
-                let exists = path.is_file();
-                changed |= !exists;
-                exists
+            .filter(|((path, _), _)| {
+                let keep = !visited.contains(path.as_path()) && path.is_file();
+                changed |= !keep;
+                keep
+            })
+            .map(|((path, key), result)| EntryRef {
+                path,
+                key: *key,
+                result,
             })
             .collect();
         if !changed {
             return Ok(());
         }
-        let mut entries: Vec<EntryRef<'_>> = used
-            .map(|(path, key, result)| EntryRef { path, key, result })
-            .collect();
-        entries.extend(kept.into_iter().map(|(path, (key, result))| EntryRef {
-            path,
-            key: *key,
-            result,
-        }));
-        entries.sort_by(|a, b| a.path.cmp(b.path));
-        entries.dedup_by(|a, b| a.path == b.path);
+        entries.extend(kept);
+        entries.sort_by(|a, b| (a.path, a.key).cmp(&(b.path, b.key)));
+        entries.dedup_by(|a, b| (a.path, a.key) == (b.path, b.key));
         store.write(FILES, &entries)
     }
 }

@@ -177,6 +177,14 @@ struct RawConfig {
     scope: RawScope,
     #[serde(default, rename = "layer")]
     layers: Vec<RawLayer>,
+    #[serde(default)]
+    paths: RawPaths,
+}
+
+#[derive(Debug, Default, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct RawPaths {
+    entry: Option<Vec<String>>,
 }
 
 #[derive(Debug, Default, Deserialize)]
@@ -248,6 +256,8 @@ pub struct Config {
     pub include_proc_macros: bool,
     exclude: GlobSet,
     pub layers: Layers,
+    /// `paths.entry`: function path patterns (`my_crate::jobs::*`) that are entry points.
+    pub entries: Vec<String>,
     /// Where the configuration came from, for messages.
     pub source: Option<PathBuf>,
 }
@@ -267,6 +277,7 @@ impl Default for Config {
             include_proc_macros: false,
             exclude: GlobSet::empty(),
             layers: Layers::default(),
+            entries: Vec::new(),
             source: None,
         })
     }
@@ -541,6 +552,7 @@ pub fn validate(raw: impl Into<RawConfigHandle>, path: &Path) -> Result<Config, 
         include_proc_macros: raw.scope.include_proc_macros.unwrap_or(false),
         exclude,
         layers,
+        entries: raw.paths.entry.unwrap_or_default(),
         source: Some(path.to_path_buf()),
     })
 }

@@ -437,6 +437,23 @@ impl FactsBuilder {
     }
 }
 
+/// For the call graph (`engine::calls`): lookups in the file's scopes.
+impl FactsBuilder {
+    /// A path resolved as far as the file allows (imported names followed), and
+    /// whether its first segment names something the file knows (an item, an
+    /// import, `crate`/`self`/`super`, or a leading `::`).
+    pub fn resolve_call_path(&self, module: &str, path: &RawPath) -> Option<(Vec<String>, bool)> {
+        let first = path.segments.first()?;
+        let known = path.leading_colon
+            || matches!(first.as_str(), "crate" | "$crate" | "self" | "super")
+            || self
+                .scopes
+                .get(module)
+                .is_some_and(|s| s.items.contains(first) || s.imports.contains_key(first));
+        Some((self.resolve_name(module, path)?, known))
+    }
+}
+
 // Reading facts from syntax: helpers for the checker's visit.
 
 pub(crate) fn raw_path(path: &syn::Path) -> RawPath {

@@ -15,6 +15,7 @@ pub mod arrays;
 pub mod atomic;
 pub mod baseline;
 pub mod cache;
+pub mod calls;
 pub mod config;
 pub mod facts;
 pub mod guard;
@@ -24,6 +25,7 @@ pub mod macros;
 pub mod metadata;
 pub mod model;
 pub mod pass;
+pub mod paths;
 pub mod report;
 pub mod select;
 pub mod source;
@@ -60,6 +62,8 @@ pub struct Request {
     pub include_tests: bool,
     /// Read and write the cache (`--no-cache` turns it off).
     pub use_cache: bool,
+    /// What the panic-path analysis builds (chains for `paths`, counts for `check`).
+    pub paths: paths::Query,
 }
 
 /// Why the engine could not do its job (exit status 2).
@@ -254,7 +258,11 @@ fn rebase(mut report: Report, root: &Path, base: &Path) -> Report {
         warnings,
         reported,
         baseline,
+        paths,
     } = report;
+    // Re-sorting moves findings, and the paths analysis names findings by index:
+    // only the findings keep what it said (`reachable_from`).
+    let _ = paths;
     let mut report = Report::new(files, files_checked, findings);
     report.warnings = warnings;
     report.reported = reported;
@@ -406,7 +414,7 @@ fn check_one(
         display: ws.display_path(&manifest_path),
         package: package_name(ws, ws.package_of(&manifest_path)),
         path: manifest_path,
-        text: manifest_text,
+        text: manifest_text.clone(),
     });
     findings.extend(on_workspace);
 
@@ -444,6 +452,32 @@ fn check_one(
     let mut report = Report::new(files, files_checked, findings);
     report.warnings = warnings;
     report.reported = shown;
+    let sites: Vec<paths::SiteRef<'_>> = report
+        .findings
+        .iter()
+        .map(|f| paths::SiteRef {
+            item: f.item.as_deref(),
+            error: f.severity == crate::api::Severity::Error,
+            blocking: f.is_blocking(),
+            file: f.file,
+            start: f.span.start,
+        })
+        .collect();
+    let analysis = paths::analyze(
+        &paths::Input {
+            ws,
+            targets: &targets,
+            files: &walked,
+            findings: &sites,
+            config: &config,
+            manifest: manifest_text.as_deref(),
+        },
+        &request.paths,
+    );
+    for (finding, &n) in report.findings.iter_mut().zip(&analysis.reachable_from) {
+        finding.reachable_from = n;
+    }
+    report.paths = Some(analysis);
     Ok(report)
 }
 

@@ -93,6 +93,7 @@ pub fn run(input: PassInput<'_>) -> Result<Vec<Finding>, ConfigError> {
                     justification: None,
                     justified_by: None,
                     baselined: false,
+                    reachable_from: 0,
                 })
                 .collect()
         })

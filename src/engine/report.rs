@@ -2,9 +2,12 @@
 //! by [`FileId`]. Plain data for the renderers in [`crate::output`]; sorted once
 //! (path, line, column, rule) so that every format is deterministic.
 
+use std::collections::HashMap;
+
 use crate::api::{FileId, RuleId, Severity, Span};
 use crate::engine::baseline::key::Key;
 use crate::engine::model::File;
+use crate::engine::source::SourceText;
 
 /// One finding, with the configuration applied.
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -25,6 +28,8 @@ pub struct Finding {
     pub justified_by: Option<JustifiedBy>,
     /// An entry of the `--baseline` file accepts it: reported in JSON and SARIF, never blocking.
     pub baselined: bool,
+    /// How many entry points (routes, `main`s, tasks, ...) reach the site.
+    pub reachable_from: u32,
 }
 
 /// What justifies a site.
@@ -72,6 +77,8 @@ pub struct Report {
     pub reported: Vec<bool>,
     /// What `--baseline` did, when one was given.
     pub baseline: Option<BaselineUse>,
+    /// The panic paths: entries, chains, and how many entries reach each finding.
+    pub paths: Option<crate::engine::paths::Analysis>,
 }
 
 /// The baseline a report was compared with.
@@ -117,6 +124,7 @@ impl Report {
             warnings: Vec::new(),
             reported: Vec::new(),
             baseline: None,
+            paths: None,
         }
     }
 
@@ -183,5 +191,32 @@ impl Summary {
             ));
         }
         line
+    }
+}
+
+/// The texts of a report's files, each indexed once when first asked for.
+pub struct Texts<'a> {
+    report: &'a Report,
+    built: HashMap<FileId, Option<SourceText>>,
+}
+
+impl<'a> Texts<'a> {
+    pub fn new(report: &'a Report) -> Texts<'a> {
+        Texts {
+            report,
+            built: HashMap::new(),
+        }
+    }
+
+    /// The text of a file, when the report kept it (files with findings).
+    pub fn get(&mut self, id: FileId) -> Option<&SourceText> {
+        let report = self.report;
+        self.built
+            .entry(id)
+            .or_insert_with(|| {
+                let text = report.file(id)?.text.as_ref()?;
+                Some(SourceText::new(text.to_string()))
+            })
+            .as_ref()
     }
 }

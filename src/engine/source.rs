@@ -8,8 +8,7 @@
 
 use std::collections::HashMap;
 
-use crate::api::{FileId, Pos};
-use crate::engine::report::Report;
+use crate::api::Pos;
 
 /// What a line holds, as far as justification comments care.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -253,33 +252,6 @@ impl SourceText {
             .copied()
             .unwrap_or(self.text.len());
         start..end.max(start)
-    }
-}
-
-/// The texts of a report's files, each indexed once when first asked for.
-pub struct Texts<'a> {
-    report: &'a Report,
-    built: HashMap<FileId, Option<SourceText>>,
-}
-
-impl<'a> Texts<'a> {
-    pub fn new(report: &'a Report) -> Texts<'a> {
-        Texts {
-            report,
-            built: HashMap::new(),
-        }
-    }
-
-    /// The text of a file, when the report kept it (files with findings).
-    pub fn get(&mut self, id: FileId) -> Option<&SourceText> {
-        let report = self.report;
-        self.built
-            .entry(id)
-            .or_insert_with(|| {
-                let text = report.file(id)?.text.as_ref()?;
-                Some(SourceText::new(text.to_string()))
-            })
-            .as_ref()
     }
 }
 

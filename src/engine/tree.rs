@@ -1,8 +1,11 @@
 //! The module trees: from each target's root file, `mod` declarations are
 //! followed the way rustc does (`foo.rs`, `foo/mod.rs`, `#[path]`, inline modules).
 //!
-//! Files are read and analyzed as they are discovered, in parallel: a file's
-//! result lists its `mod` declarations, and each one found becomes a new job.
+//! Files are read and analyzed level by level (the target roots, then the files
+//! their `mod` declarations name, ...), each level in parallel: a file's result
+//! lists its `mod` declarations, and each one found becomes a job of the next
+//! level. A file one target reaches twice is the shallowest, then the first by
+//! module path, so that runs are deterministic.
 //! The analysis runs behind a boundary that turns a failure into an
 //! `internal-error` site, on threads with a stack deep enough for the deepest
 //! file [`analyze`] accepts. Results come from the cache when the file's key
@@ -10,7 +13,9 @@
 
 use std::collections::HashSet;
 use std::path::{Path, PathBuf};
-use std::sync::{Arc, Mutex, PoisonError};
+use std::sync::Arc;
+
+use rayon::prelude::*;
 
 use crate::api::{Pos, RuleId, Site, Span};
 use crate::engine::analyze::{analyze, tool_site, FileInput, FileResult, ModDecl};
@@ -96,12 +101,6 @@ struct Ancestor {
     parent: Option<Arc<Ancestor>>,
 }
 
-struct Shared<'a> {
-    walk: &'a Walk<'a>,
-    visited: Mutex<HashSet<(usize, PathBuf)>>,
-    done: Mutex<Vec<Walked>>,
-}
-
 /// Walks every given target's module tree and returns one entry per file, sorted
 /// by path.
 pub fn walk_targets(
@@ -179,42 +178,58 @@ fn run_jobs(roots: Vec<Job>, walk: &Walk<'_>, follow: bool) -> Result<Vec<Walked
         .thread_name(|i| format!("panicfree-{i}"))
         .build()
         .map_err(|e| ThreadsError(e.to_string()))?;
-    let shared = Shared {
-        walk,
-        visited: Mutex::new(HashSet::new()),
-        done: Mutex::new(Vec::new()),
-    };
-    pool.in_place_scope(|scope| {
-        for job in roots {
-            let shared = &shared;
-            scope.spawn(move |scope| process(scope, job, shared, follow));
+    // Level by level (the target roots, then the files their `mod`s name, ...), each
+    // level in parallel: a file that one target reaches as two modules (`#[path]` from
+    // two places) is the shallowest and then the first by module path, whatever the
+    // threads do, so that every run says the same.
+    let mut visited: HashSet<(usize, PathBuf)> = HashSet::new();
+    let mut files = Vec::new();
+    let mut level = roots;
+    while !level.is_empty() {
+        let mut jobs: Vec<(PathBuf, Job)> = pool.install(|| {
+            level
+                .into_par_iter()
+                .map(|mut job| {
+                    let canonical = job.canonical.take().unwrap_or_else(|| real_path(&job.path));
+                    (canonical, job)
+                })
+                .collect()
+        });
+        jobs.sort_by(|(ca, a), (cb, b)| (a.order, ca, &a.module).cmp(&(b.order, cb, &b.module)));
+        // A symlink or `#[path]` loop, or a file this target has already reached.
+        jobs.retain(|(canonical, job)| visited.insert((job.order, canonical.clone())));
+        let done: Vec<(Walked, Vec<Job>)> = pool.install(|| {
+            jobs.into_par_iter()
+                .map(|(canonical, job)| process(job, canonical, walk, follow))
+                .collect()
+        });
+        level = Vec::new();
+        for (file, children) in done {
+            files.push(file);
+            level.extend(children);
         }
-    });
-    let mut files = shared
-        .done
-        .into_inner()
-        .unwrap_or_else(PoisonError::into_inner);
-    // One entry per real file: the first target (in metadata order) owns it.
+    }
+    // One entry per real file: the first target (in metadata order) owns it; the
+    // others' results stay in the cache, which they ask for next time.
     files.sort_by(|a, b| (&a.canonical, a.target).cmp(&(&b.canonical, b.target)));
-    files.dedup_by(|later, first| later.canonical == first.canonical);
+    files.dedup_by(|later, first| {
+        let twice = later.canonical == first.canonical;
+        if twice {
+            if let Some((key, bytes)) = later.cached.take() {
+                walk.cache.keep(later.canonical.clone(), key, bytes);
+            }
+        }
+        twice
+    });
     files.sort_by(|a, b| a.path.cmp(&b.path));
     Ok(files)
 }
 
-fn process<'s>(scope: &rayon::Scope<'s>, mut job: Job, shared: &'s Shared<'s>, follow: bool) {
-    let canonical = job.canonical.take().unwrap_or_else(|| real_path(&job.path));
-    let first_visit = shared
-        .visited
-        .lock()
-        .unwrap_or_else(PoisonError::into_inner)
-        .insert((job.order, canonical.clone()));
-    if !first_visit {
-        // A symlink or `#[path]` loop: this target has been here before.
-        return;
-    }
-    let walk = shared.walk;
+/// Analyzes one file and returns it with the jobs of the module files it names.
+fn process(job: Job, canonical: PathBuf, walk: &Walk<'_>, follow: bool) -> (Walked, Vec<Job>) {
     let (text, result, cached) = analyze_file(&job, &canonical, walk);
     let mut missing = Vec::new();
+    let mut children = Vec::new();
     if follow && !result.mods.is_empty() {
         let here = Arc::new(Ancestor {
             path: job.path.clone(),
@@ -236,25 +251,22 @@ fn process<'s>(scope: &rayon::Scope<'s>, mut job: Job, shared: &'s Shared<'s>, f
             }
             child.canonical = Some(child_canonical);
             child.ancestors = Some(Arc::clone(&here));
-            scope.spawn(move |scope| process(scope, child, shared, follow));
+            children.push(child);
         }
     }
-    shared
-        .done
-        .lock()
-        .unwrap_or_else(PoisonError::into_inner)
-        .push(Walked {
-            path: job.path,
-            canonical,
-            package: job.package,
-            target: (job.order != usize::MAX).then_some(job.order),
-            module: job.module,
-            text,
-            result,
-            cached,
-            missing,
-            inherited: job.inherited,
-        });
+    let walked = Walked {
+        path: job.path,
+        canonical,
+        package: job.package,
+        target: (job.order != usize::MAX).then_some(job.order),
+        module: job.module,
+        text,
+        result,
+        cached,
+        missing,
+        inherited: job.inherited,
+    };
+    (walked, children)
 }
 
 type Analyzed = (Option<Arc<str>>, FileResult, Option<(u128, Vec<u8>)>);
@@ -311,7 +323,10 @@ fn analyze_file(job: &Job, canonical: &Path, walk: &Walk<'_>) -> Analyzed {
     if let Some((result, bytes)) = walk.cache.take(canonical, key) {
         return (Some(text), result, Some((key, bytes)));
     }
-    match guard::boundary(|| analyze(&text, &input)) {
+    match guard::boundary(|| {
+        inject_fault(&job.path);
+        analyze(&text, &input)
+    }) {
         Ok(result) => {
             let cached = walk
                 .cache
@@ -357,6 +372,23 @@ fn read_source(path: &Path) -> std::io::Result<Vec<u8>> {
     }
     Ok(bytes)
 }
+
+/// A test-only fault: with `PANICFREE_TEST_PANIC_IN=<file name>`, checking that
+/// file panics, so that the test suite can prove the boundary holds (an
+/// `internal-error` finding, exit 2, the other files checked). Debug builds only.
+#[cfg(debug_assertions)]
+#[allow(clippy::panic, reason = "the fault the boundary must survive")]
+fn inject_fault(path: &Path) {
+    let Some(name) = std::env::var_os("PANICFREE_TEST_PANIC_IN") else {
+        return;
+    };
+    if path.file_name() == Some(name.as_os_str()) {
+        panic!("a fault injected by PANICFREE_TEST_PANIC_IN");
+    }
+}
+
+#[cfg(not(debug_assertions))]
+fn inject_fault(_: &Path) {}
 
 /// The file of a `mod name;` declaration, as rustc finds it.
 fn resolve(parent: &Job, decl: &ModDecl) -> Option<Job> {

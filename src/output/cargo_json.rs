@@ -13,8 +13,9 @@ use serde::Serialize;
 
 use crate::api::Severity;
 use crate::engine::model::FileKind;
+use crate::engine::report::Texts;
 use crate::engine::report::{Finding, Report};
-use crate::engine::source::{SourceText, Texts};
+use crate::engine::source::SourceText;
 use crate::output::short::one_line;
 use crate::output::{View, MAX_LINE, MAX_SPAN_LINES};
 

@@ -82,6 +82,7 @@ pub fn render(report: &Report, color: bool, view: View) -> String {
         }
         out.push('\n');
     }
+    out.push_str(&super::paths::check_lines(report));
     out
 }
 

@@ -51,6 +51,8 @@ struct JsonFinding<'a> {
     /// `comment`, `attribute` or `attribute-without-reason` when justified.
     justified_by: Option<&'a str>,
     baselined: bool,
+    /// How many entry points (routes, `main`s, tasks, ...) reach the site.
+    reachable_from: u32,
 }
 
 #[derive(Serialize)]
@@ -108,6 +110,7 @@ pub fn render(report: &Report) -> String {
                     justification: f.justification.as_deref(),
                     justified_by: f.justified_by.map(JustifiedBy::as_str),
                     baselined: f.baselined,
+                    reachable_from: f.reachable_from,
                 }
             })
             .collect(),

@@ -6,6 +6,7 @@ pub mod docs;
 pub mod github;
 pub mod human;
 pub mod json;
+pub mod paths;
 pub mod rules;
 pub mod sarif;
 pub mod short;

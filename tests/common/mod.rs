@@ -97,6 +97,13 @@ pub fn annotations(text: &str) -> Expected {
     for (i, line) in text.lines().enumerate() {
         let mut rest = line;
         while let Some(start) = rest.find("/*~") {
+            // Inside a `//` comment an annotation would be part of the comment's text
+            // (a justification's reason, say): the fixture would pin the wrong thing.
+            assert!(
+                !rest[..start].contains("//"),
+                "line {}: an annotation inside a line comment: put it before the code",
+                i + 1
+            );
             let after = &rest[start + 3..];
             let end = after.find("*/").expect("annotation is closed");
             let (next_line, body) = match after[..end].strip_prefix('v') {

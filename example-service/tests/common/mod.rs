@@ -63,6 +63,12 @@ impl TestDb {
                     .ok()
                     .filter(|url| !url.trim().is_empty())
                 else {
+                    // CI says PostgreSQL is required: a skip there would be a silent pass.
+                    assert!(
+                        std::env::var_os("REQUIRE_POSTGRES").is_none(),
+                        "REQUIRE_POSTGRES is set but TEST_POSTGRES_URL is not: the PostgreSQL \
+                         variant must run here"
+                    );
                     println!(
                         "skipped: TEST_POSTGRES_URL is not set, so this PostgreSQL variant did not run \
                          (run it with `bash example-service/scripts/with-postgres.sh cargo test -p example-service`)"

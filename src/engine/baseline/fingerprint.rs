@@ -4,8 +4,9 @@
 use std::collections::HashMap;
 
 use crate::engine::baseline::key::{hex, Key};
+use crate::engine::report::Texts;
 use crate::engine::report::{Finding, Report};
-use crate::engine::source::{SourceText, Texts};
+use crate::engine::source::SourceText;
 
 /// The key of every finding of `report`, in the report's order.
 pub fn keys(report: &Report) -> Vec<Key> {

@@ -1,0 +1,1512 @@
+//! Panic paths: the workspace call graph built from every file's [`CallFacts`]
+//! (cached or fresh: nothing is read or parsed here), its entry points (binaries'
+//! `main`, HTTP routes, spawned tasks and threads, public functions of libraries
+//! no workspace binary uses, configured patterns), and for each entry the
+//! shortest chain of calls to each panic site it reaches, with what a panic
+//! there takes down.
+//!
+//! Calls are resolved through the file-level resolution of [`CallFacts`], renamed
+//! dependencies and `pub use` re-exports ([`WorkspaceView::follow`]). A method
+//! call whose receiver's type the code does not show goes to every workspace
+//! method of that name and arity (flagged as an over-approximation); a call on
+//! `dyn Trait`, `impl Trait` or a bounded generic goes to every workspace impl.
+//! Calls into crates outside the workspace are leaves. Everything is linear in
+//! the number of functions and calls, except the search, which is one
+//! breadth-first walk per entry over what that entry reaches.
+
+use std::collections::{HashMap, HashSet};
+
+use rayon::prelude::*;
+
+use crate::api::calls::{
+    Call, CallFacts, CallKind, FnFacts, FnKind, Framework, Handler, Receiver, RouterFacts,
+    RouterItem, RouterRef, Scope, TypeRef,
+};
+use crate::api::view::{FileView, PackageView, TargetView, WorkspaceView};
+use crate::api::{FileId, Pos};
+use crate::engine::config::Config;
+use crate::engine::model::Workspace;
+use crate::engine::tree::{TargetRef, Walked};
+
+/// Methods `#[derive(..)]` writes (`Type::default()`): std's traits, not followed.
+const DERIVED: &[&str] = &[
+    "default",
+    "clone",
+    "fmt",
+    "eq",
+    "ne",
+    "cmp",
+    "partial_cmp",
+    "hash",
+    "serialize",
+    "deserialize",
+];
+/// A method call whose receiver's type is unknown goes to at most this many
+/// same-named workspace methods; beyond that it is counted as ambiguous and not followed.
+const MAX_BY_NAME: usize = 8;
+/// How deep router nesting is followed (a router that nests itself stops here).
+const MAX_NEST: usize = 32;
+/// Functions of the prelude and std macros' helpers: calls to them are leaves.
+const PRELUDE: &[&str] = &[
+    "drop",
+    "Some",
+    "Ok",
+    "Err",
+    "Box",
+    "Vec",
+    "String",
+    "Default",
+    "From",
+    "Into",
+    "Option",
+    "Result",
+    "ToString",
+    "ToOwned",
+    "Clone",
+    "Iterator",
+    "IntoIterator",
+    "format",
+    "panic",
+    "identity",
+    "size_of",
+    "swap",
+    "replace",
+    "take",
+    "min",
+    "max",
+];
+
+/// What a panic at the end of a path takes down, from the least to the most.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub enum TakesDown {
+    /// The caller decides (a library's public function, a configured entry).
+    Caller,
+    /// The request only: a 500 from a catch-panic layer.
+    Request,
+    /// The spawned task.
+    Task,
+    /// The connection (axum/hyper without a catch-panic layer: the connection's task dies).
+    Connection,
+    /// The worker thread (actix-web) and the connections it serves.
+    Worker,
+    /// The whole process: `main`, a spawned thread, or any path under `panic = "abort"`.
+    Process,
+}
+
+impl TakesDown {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            TakesDown::Caller => "caller",
+            TakesDown::Request => "request",
+            TakesDown::Task => "task",
+            TakesDown::Connection => "connection",
+            TakesDown::Worker => "worker",
+            TakesDown::Process => "process",
+        }
+    }
+}
+
+/// What kind of entry point.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub enum EntryKind {
+    Main,
+    Route,
+    Task,
+    Thread,
+    Public,
+    Config,
+}
+
+impl EntryKind {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            EntryKind::Main => "main",
+            EntryKind::Route => "route",
+            EntryKind::Task => "task",
+            EntryKind::Thread => "thread",
+            EntryKind::Public => "public",
+            EntryKind::Config => "config",
+        }
+    }
+}
+
+/// How a hop of a chain is reached from the one before it.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+pub enum EdgeKind {
+    Call,
+    Closure,
+    FnValue,
+    Extractor,
+    IntoResponse,
+    Middleware,
+    Dyn,
+}
+
+impl EdgeKind {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            EdgeKind::Call => "call",
+            EdgeKind::Closure => "closure",
+            EdgeKind::FnValue => "fn-value",
+            EdgeKind::Extractor => "extractor",
+            EdgeKind::IntoResponse => "into-response",
+            EdgeKind::Middleware => "middleware",
+            EdgeKind::Dyn => "dyn",
+        }
+    }
+}
+
+/// An HTTP route.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Route {
+    pub method: String,
+    pub path: String,
+}
+
+/// An entry point.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Entry {
+    /// `POST /users`, `main (my_bin)`, `task in my_crate::f`, or the function path.
+    pub name: String,
+    pub kind: EntryKind,
+    pub route: Option<Route>,
+    /// The function it runs first (the handler), when it is in the workspace.
+    pub function: Option<String>,
+    pub file: Option<FileId>,
+    pub line: u32,
+    pub takes_down: TakesDown,
+}
+
+/// One hop of a chain: a function and how it is reached.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Hop {
+    pub function: String,
+    pub file: FileId,
+    /// Where the function is defined.
+    pub line: u32,
+    pub edge: EdgeKind,
+    /// The line of the call in the previous hop (0 for the entry's own function).
+    pub call_line: u32,
+    /// The edge comes from a by-name resolution or a `dyn`/generic dispatch.
+    pub over_approximate: bool,
+}
+
+/// The shortest chain from an entry to a panic site.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct PanicPath {
+    /// Index into [`Analysis::entries`].
+    pub entry: usize,
+    pub chain: Vec<Hop>,
+    /// Index into the report's findings.
+    pub finding: usize,
+    pub takes_down: TakesDown,
+}
+
+/// How the calls resolved.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub struct GraphStats {
+    pub functions: usize,
+    pub edges: usize,
+    pub calls: usize,
+    /// Resolved to one workspace function by path, import or type.
+    pub exact: usize,
+    /// Resolved by method name only (receiver type unknown): an over-approximation.
+    pub by_name: usize,
+    /// Through `dyn Trait`, `impl Trait` or a generic: every workspace impl.
+    pub dispatch: usize,
+    /// Into a crate outside the workspace (or std): leaves.
+    pub dependency: usize,
+    /// Named a workspace path that leads to no function, or a name nothing defines.
+    pub unresolved: usize,
+    /// A method call on an unknown receiver with more same-named candidates than
+    /// [`MAX_BY_NAME`] in the crates it can see: not followed.
+    pub ambiguous: usize,
+}
+
+/// The result of the panic-path analysis.
+#[derive(Clone, Debug, Default)]
+pub struct Analysis {
+    pub entries: Vec<Entry>,
+    /// Sorted: what a panic takes down (worst first), how many entries reach the
+    /// site, the entry, the site.
+    pub paths: Vec<PanicPath>,
+    /// For each finding of the report (by index): how many entries reach it.
+    pub reachable_from: Vec<u32>,
+    /// For each entry: how many blocking sites it reaches.
+    pub blocking: Vec<u32>,
+    pub stats: GraphStats,
+    /// A few unresolved calls, for the summary (`path at file:line`).
+    pub unresolved_examples: Vec<String>,
+    /// A profile sets `panic = "abort"`.
+    pub abort: bool,
+    /// What each phase cost (for the benchmark; never rendered).
+    pub timings: Timings,
+}
+
+/// Wall-clock time of each phase of [`analyze`].
+#[derive(Clone, Copy, Debug, Default)]
+pub struct Timings {
+    /// Indexing the functions, types and traits of every file's facts.
+    pub index: std::time::Duration,
+    /// Resolving every call into edges.
+    pub edges: std::time::Duration,
+    /// Finding the entries and searching from each.
+    pub search: std::time::Duration,
+}
+
+impl Analysis {
+    /// Whether entry `entry` reaches a blocking site.
+    pub fn entry_panics(&self, entry: usize) -> bool {
+        self.blocking.get(entry).is_some_and(|&n| n > 0)
+    }
+}
+
+/// What the analysis asks for besides the workspace.
+#[derive(Clone, Debug, Default)]
+pub struct Query {
+    /// Build chains (the `paths` command); without it only `reachable_from` is counted.
+    pub chains: bool,
+    /// Only entries whose name or function matches this pattern (`*` wildcards).
+    pub entry: Option<String>,
+}
+
+/// What the analysis reads.
+pub struct Input<'a> {
+    pub ws: &'a Workspace,
+    pub targets: &'a [TargetRef],
+    /// Every walked file; `FileId(i)` is `files[i]`.
+    pub files: &'a [Walked],
+    /// The report's findings, in its order.
+    pub findings: &'a [SiteRef<'a>],
+    pub config: &'a Config,
+    /// The root manifest's text, for `panic = "abort"`.
+    pub manifest: Option<&'a str>,
+}
+
+/// What the analysis needs of a finding.
+#[derive(Clone, Copy, Debug)]
+pub struct SiteRef<'a> {
+    /// The function (or other item) the site is in.
+    pub item: Option<&'a str>,
+    /// Its severity is error (blocking, or justified).
+    pub error: bool,
+    pub blocking: bool,
+    pub file: FileId,
+    pub start: Pos,
+}
+
+/// A node of the graph: one function path (definitions with the same path merge).
+struct Node<'a> {
+    facts: &'a FnFacts,
+    file: usize,
+}
+
+#[derive(Clone, Copy, Debug)]
+struct Edge {
+    to: u32,
+    kind: EdgeKind,
+    line: u32,
+    over: bool,
+}
+
+enum Resolved {
+    Nodes(Vec<u32>, bool),
+    Dispatch(Vec<u32>),
+    Dependency,
+    Unresolved,
+    Ambiguous,
+}
+
+/// The indexes calls are resolved against.
+struct Index<'a> {
+    view: WorkspaceView<'a>,
+    nodes: Vec<Node<'a>>,
+    by_path: HashMap<&'a str, u32>,
+    /// `type::method` (the impl's resolved self type) -> methods.
+    type_methods: HashMap<String, Vec<u32>>,
+    /// `trait::method` -> the trait's default method and every impl's method.
+    trait_methods: HashMap<String, Vec<u32>>,
+    /// Trait paths by their last segment, for bounds written through an alias.
+    traits_by_name: HashMap<&'a str, Vec<String>>,
+    /// Methods taking `self`, by name and the crate that defines them (a call looks
+    /// only in the crates it can see, never through every crate's methods).
+    methods_by_name: HashMap<(&'a str, &'a str), Vec<u32>>,
+    structs: HashMap<String, &'a [(String, TypeRef)]>,
+    /// Module -> glob-imported modules.
+    globs: HashMap<&'a str, Vec<String>>,
+    crates: HashSet<&'a str>,
+    /// For each file: its package, for renamed dependencies.
+    packages: Vec<Option<usize>>,
+    /// For each file: its crate.
+    file_crates: Vec<&'a str>,
+    /// For each crate: the workspace crates its calls name (by-name candidates come
+    /// from these and the crate itself).
+    sees: HashMap<&'a str, HashSet<&'a str>>,
+}
+
+impl<'a> Index<'a> {
+    fn new(input: &Input<'a>) -> Index<'a> {
+        let view = workspace_view(input);
+        let crates: HashSet<&str> = view.targets.iter().map(|t| t.crate_name).collect();
+        let mut index = Index {
+            view,
+            nodes: Vec::new(),
+            by_path: HashMap::new(),
+            type_methods: HashMap::new(),
+            trait_methods: HashMap::new(),
+            traits_by_name: HashMap::new(),
+            methods_by_name: HashMap::new(),
+            structs: HashMap::new(),
+            globs: HashMap::new(),
+            crates,
+            packages: input.files.iter().map(|w| w.package).collect(),
+            file_crates: input
+                .files
+                .iter()
+                .map(|w| w.module.split("::").next().unwrap_or_default())
+                .collect(),
+            sees: HashMap::new(),
+        };
+        for (file, w) in input.files.iter().enumerate() {
+            let krate = index.file_crates.get(file).copied().unwrap_or_default();
+            let sees = index.sees.entry(krate).or_default();
+            for f in &w.result.calls.fns {
+                for call in &f.calls {
+                    if let Some(first) = call.path.first() {
+                        if let Some(c) = index.crates.get(first.as_str()) {
+                            sees.insert(c);
+                        }
+                    }
+                }
+            }
+        }
+        for (file, w) in input.files.iter().enumerate() {
+            let calls: &CallFacts = &w.result.calls;
+            for f in &calls.fns {
+                if index.by_path.contains_key(f.path.as_str()) {
+                    continue;
+                }
+                let id = u32::try_from(index.nodes.len()).unwrap_or(u32::MAX);
+                index.by_path.insert(f.path.as_str(), id);
+                index.nodes.push(Node { facts: f, file });
+            }
+            for s in &calls.structs {
+                index.structs.insert(s.path.join("::"), &s.fields);
+            }
+            for (module, target) in &calls.globs {
+                index
+                    .globs
+                    .entry(module.as_str())
+                    .or_default()
+                    .push(target.join("::"));
+            }
+        }
+        for id in 0..index.nodes.len() {
+            let Some(node) = index.nodes.get(id) else {
+                continue;
+            };
+            let f = node.facts;
+            let file = node.file;
+            let id = u32::try_from(id).unwrap_or(u32::MAX);
+            if f.kind != FnKind::Fn {
+                continue;
+            }
+            if let Some(ty) = &f.self_ty {
+                let ty = index.follow(file, ty).join("::");
+                index
+                    .type_methods
+                    .entry(format!("{ty}::{}", f.name))
+                    .or_default()
+                    .push(id);
+            }
+            if let Some(tr) = &f.trait_ {
+                let tr = index.follow(file, tr).join("::");
+                if let Some(last) = f.trait_.as_ref().and_then(|t| t.last()) {
+                    let known = index.traits_by_name.entry(last.as_str()).or_default();
+                    if !known.contains(&tr) {
+                        known.push(tr.clone());
+                    }
+                }
+                index
+                    .trait_methods
+                    .entry(format!("{tr}::{}", f.name))
+                    .or_default()
+                    .push(id);
+            }
+            if f.has_self && (f.self_ty.is_some() || f.trait_.is_some()) {
+                let krate = index.file_crates.get(file).copied().unwrap_or_default();
+                index
+                    .methods_by_name
+                    .entry((f.name.as_str(), krate))
+                    .or_default()
+                    .push(id);
+            }
+        }
+        index
+    }
+
+    /// A path with renamed dependencies mapped and re-exports followed.
+    fn follow(&self, file: usize, path: &[String]) -> Vec<String> {
+        let Some(first) = path.first() else {
+            return Vec::new();
+        };
+        let package = self.packages.get(file).copied().flatten();
+        let krate = self.view.crate_of(package, first);
+        if krate == *first {
+            self.view.follow(path)
+        } else {
+            let mut renamed = vec![krate];
+            renamed.extend(path.iter().skip(1).cloned());
+            self.view.follow(&renamed)
+        }
+    }
+
+    fn in_workspace(&self, path: &[String]) -> bool {
+        path.first()
+            .is_some_and(|f| self.crates.contains(f.as_str()))
+    }
+
+    fn resolve(&self, from: &Node<'_>, call: &Call) -> Resolved {
+        let file = from.file;
+        match &call.receiver {
+            Receiver::Bounds(bounds) => return self.dispatch(file, bounds, call),
+            Receiver::SelfValue => return self.on_self(from, call),
+            Receiver::Typed(ty) => return self.on_type(file, &TypeRef::Path(ty.clone()), call),
+            Receiver::Field { ty, field } => {
+                let ty = self.follow(file, ty);
+                if !self.in_workspace(&ty) {
+                    return Resolved::Dependency;
+                }
+                let ty = ty.join("::");
+                return match self
+                    .structs
+                    .get(ty.as_str())
+                    .and_then(|fields| fields.iter().find(|(n, _)| n == field))
+                {
+                    Some((_, t)) => self.on_type(file, t, call),
+                    None => self.by_name(file, call),
+                };
+            }
+            Receiver::Unknown => return self.by_name(file, call),
+            Receiver::None => {}
+        }
+        if call.kind == CallKind::Method {
+            return self.by_name(file, call);
+        }
+        let target = self.follow(file, &call.path);
+        let joined = target.join("::");
+        if let Some(&id) = self.by_path.get(joined.as_str()) {
+            return Resolved::Nodes(vec![id], false);
+        }
+        if let Some(ids) = self.type_methods.get(&joined) {
+            return Resolved::Nodes(ids.clone(), ids.len() > 1);
+        }
+        if let Some(ids) = self.trait_methods.get(&joined) {
+            return Resolved::Dispatch(ids.clone());
+        }
+        if call.scope == Scope::Unknown && call.path.len() == 1 {
+            let module = from.facts.module.as_str();
+            for glob in self.globs.get(module).into_iter().flatten() {
+                let candidate = format!("{glob}::{}", call.name);
+                if let Some(&id) = self.by_path.get(candidate.as_str()) {
+                    return Resolved::Nodes(vec![id], false);
+                }
+            }
+            if PRELUDE.contains(&call.name.as_str()) {
+                return Resolved::Dependency;
+            }
+            return Resolved::Unresolved;
+        }
+        if self.in_workspace(&target) && !DERIVED.contains(&call.name.as_str()) {
+            Resolved::Unresolved
+        } else {
+            Resolved::Dependency
+        }
+    }
+
+    fn on_self(&self, from: &Node<'_>, call: &Call) -> Resolved {
+        let f = from.facts;
+        if let Some(ty) = &f.self_ty {
+            let key = format!("{}::{}", self.follow(from.file, ty).join("::"), call.name);
+            if let Some(ids) = self.type_methods.get(&key) {
+                return Resolved::Nodes(ids.clone(), ids.len() > 1);
+            }
+        }
+        if let Some(tr) = &f.trait_ {
+            return self.dispatch(from.file, std::slice::from_ref(tr), call);
+        }
+        self.by_name(from.file, call)
+    }
+
+    fn on_type(&self, file: usize, ty: &TypeRef, call: &Call) -> Resolved {
+        match ty {
+            TypeRef::Bounds(bounds) => self.dispatch(file, bounds, call),
+            TypeRef::Path(path) => {
+                let target = self.follow(file, path);
+                if !self.in_workspace(&target) {
+                    return Resolved::Dependency;
+                }
+                let key = format!("{}::{}", target.join("::"), call.name);
+                match self.type_methods.get(&key) {
+                    Some(ids) => Resolved::Nodes(ids.clone(), ids.len() > 1),
+                    // A type alias, or a method of a trait the type implements elsewhere.
+                    None => self.by_name(file, call),
+                }
+            }
+        }
+    }
+
+    /// Every workspace impl of the bounds' method.
+    fn dispatch(&self, file: usize, bounds: &[Vec<String>], call: &Call) -> Resolved {
+        let mut ids = Vec::new();
+        let mut workspace_trait = false;
+        for bound in bounds {
+            let mut keys = vec![self.follow(file, bound).join("::")];
+            if !self.in_workspace(&self.follow(file, bound)) {
+                // A bound written through a name the file could not resolve.
+                if let Some(known) = bound
+                    .last()
+                    .and_then(|l| self.traits_by_name.get(l.as_str()))
+                {
+                    keys.extend(known.iter().cloned());
+                }
+            }
+            for key in keys {
+                if key
+                    .split("::")
+                    .next()
+                    .is_some_and(|c| self.crates.contains(c))
+                {
+                    workspace_trait = true;
+                }
+                if let Some(found) = self.trait_methods.get(&format!("{key}::{}", call.name)) {
+                    ids.extend(found.iter().copied());
+                }
+            }
+        }
+        match (ids.is_empty(), workspace_trait) {
+            (false, _) => {
+                ids.sort_unstable();
+                ids.dedup();
+                Resolved::Dispatch(ids)
+            }
+            // A supertrait's method, or a method of the type behind the generic.
+            (true, true) => self.by_name(file, call),
+            (true, false) => Resolved::Dependency,
+        }
+    }
+
+    /// Every workspace method of this name and arity: an over-approximation.
+    fn by_name(&self, file: usize, call: &Call) -> Resolved {
+        let krate = self.file_crates.get(file).copied().unwrap_or_default();
+        let others = self
+            .sees
+            .get(krate)
+            .into_iter()
+            .flatten()
+            .copied()
+            .filter(|&c| c != krate);
+        let mut ids: Vec<u32> = std::iter::once(krate)
+            .chain(others)
+            .filter_map(|c| self.methods_by_name.get(&(call.name.as_str(), c)))
+            .flatten()
+            .copied()
+            .filter(|&id| {
+                self.nodes
+                    .get(id as usize)
+                    .is_some_and(|n| n.facts.arity == call.arity)
+            })
+            .collect();
+        // In node order, whatever order the crates came in: edges are deterministic.
+        ids.sort_unstable();
+        if ids.is_empty() {
+            // No workspace method it can see has this name: a dependency's or std's.
+            Resolved::Dependency
+        } else if ids.len() > MAX_BY_NAME {
+            Resolved::Ambiguous
+        } else {
+            Resolved::Nodes(ids, true)
+        }
+    }
+
+    /// The node a handler path names.
+    fn handler(&self, file: usize, handler: &Handler) -> Option<u32> {
+        let target = self.follow(file, &handler.path);
+        let joined = target.join("::");
+        self.by_path.get(joined.as_str()).copied().or_else(|| {
+            self.type_methods
+                .get(&joined)
+                .and_then(|ids| ids.first().copied())
+        })
+    }
+}
+
+fn workspace_view<'a>(input: &Input<'a>) -> WorkspaceView<'a> {
+    let ws = input.ws;
+    WorkspaceView::new(
+        input
+            .files
+            .iter()
+            .enumerate()
+            .map(|(i, w)| FileView {
+                file: FileId(u32::try_from(i).unwrap_or(u32::MAX)),
+                package: w.package,
+                target: w.target,
+                facts: &w.result.facts,
+            })
+            .collect(),
+        ws.packages
+            .iter()
+            .map(|p| PackageView {
+                name: &p.name,
+                renames: &p.renames,
+            })
+            .collect(),
+        input
+            .targets
+            .iter()
+            .filter_map(|t| {
+                let target = ws.packages.get(t.package)?.targets.get(t.target)?;
+                Some(TargetView {
+                    package: t.package,
+                    crate_name: &target.crate_name,
+                    is_bin: target.is_bin,
+                    is_lib: target.is_lib,
+                })
+            })
+            .collect(),
+        Vec::new(),
+        &input.config.layers,
+    )
+}
+
+/// The graph in compressed rows: the edges of node `n` are
+/// `edges[offsets[n]..offsets[n + 1]]`.
+struct Graph {
+    offsets: Vec<usize>,
+    edges: Vec<Edge>,
+}
+
+impl Graph {
+    fn edges(&self, node: u32) -> &[Edge] {
+        let n = node as usize;
+        match (self.offsets.get(n), self.offsets.get(n + 1)) {
+            (Some(&a), Some(&b)) => self.edges.get(a..b).unwrap_or(&[]),
+            _ => &[],
+        }
+    }
+}
+
+/// Builds the call graph: every call of every node resolved, in parallel.
+fn build(index: &Index<'_>) -> (Graph, GraphStats, Vec<String>) {
+    let per_node: Vec<(Vec<Edge>, GraphStats, Option<String>)> = index
+        .nodes
+        .par_iter()
+        .map(|node| {
+            let mut edges = Vec::new();
+            let mut stats = GraphStats::default();
+            let mut example = None;
+            for call in &node.facts.calls {
+                stats.calls += 1;
+                let base = match (call.kind, call.closure) {
+                    (CallKind::FnValue, _) => EdgeKind::FnValue,
+                    (_, true) => EdgeKind::Closure,
+                    (_, false) => EdgeKind::Call,
+                };
+                let (ids, kind, over) = match index.resolve(node, call) {
+                    Resolved::Nodes(ids, over) => {
+                        if over {
+                            stats.by_name += 1;
+                        } else {
+                            stats.exact += 1;
+                        }
+                        (ids, base, over)
+                    }
+                    Resolved::Dispatch(ids) => {
+                        stats.dispatch += 1;
+                        (ids, EdgeKind::Dyn, true)
+                    }
+                    Resolved::Dependency => {
+                        stats.dependency += 1;
+                        continue;
+                    }
+                    Resolved::Ambiguous => {
+                        stats.ambiguous += 1;
+                        continue;
+                    }
+                    Resolved::Unresolved => {
+                        stats.unresolved += 1;
+                        if example.is_none() {
+                            let written = if call.path.is_empty() {
+                                call.name.clone()
+                            } else {
+                                call.path.join("::")
+                            };
+                            example = Some(format!("{written} in {}", node.facts.path));
+                        }
+                        continue;
+                    }
+                };
+                edges.extend(ids.into_iter().map(|to| Edge {
+                    to,
+                    kind,
+                    line: call.line,
+                    over,
+                }));
+            }
+            (edges, stats, example)
+        })
+        .collect();
+    let mut offsets = Vec::with_capacity(per_node.len() + 1);
+    let mut edges = Vec::new();
+    let mut stats = GraphStats {
+        functions: index.nodes.len(),
+        ..GraphStats::default()
+    };
+    let mut examples = Vec::new();
+    for (mut e, s, example) in per_node {
+        offsets.push(edges.len());
+        edges.append(&mut e);
+        stats.calls += s.calls;
+        stats.exact += s.exact;
+        stats.by_name += s.by_name;
+        stats.dispatch += s.dispatch;
+        stats.dependency += s.dependency;
+        stats.unresolved += s.unresolved;
+        stats.ambiguous += s.ambiguous;
+        if examples.len() < 5 {
+            examples.extend(example);
+        }
+    }
+    offsets.push(edges.len());
+    stats.edges = edges.len();
+    (Graph { offsets, edges }, stats, examples)
+}
+
+/// An entry with the nodes it starts from.
+struct Start {
+    entry: Entry,
+    sources: Vec<(u32, EdgeKind)>,
+}
+
+/// Runs the analysis.
+pub fn analyze(input: &Input<'_>, query: &Query) -> Analysis {
+    let started = std::time::Instant::now();
+    let index = Index::new(input);
+    let indexed = std::time::Instant::now();
+    let (graph, stats, unresolved_examples) = build(&index);
+    let built = std::time::Instant::now();
+    let abort = input.manifest.is_some_and(sets_abort);
+    let mut starts = entries(input, &index);
+    if abort {
+        for s in &mut starts {
+            s.entry.takes_down = TakesDown::Process;
+        }
+    }
+    if let Some(pattern) = &query.entry {
+        starts.retain(|s| {
+            matches(pattern, &s.entry.name)
+                || s.entry
+                    .function
+                    .as_deref()
+                    .is_some_and(|f| matches(pattern, f))
+        });
+    }
+
+    // The sites of each node: error findings (blocking or justified) of site rules.
+    let mut node_sites: HashMap<u32, Vec<usize>> = HashMap::new();
+    for (i, f) in input.findings.iter().enumerate() {
+        if !f.error {
+            continue;
+        }
+        let Some(item) = f.item else { continue };
+        if let Some(&node) = index.by_path.get(item) {
+            node_sites.entry(node).or_default().push(i);
+        }
+    }
+
+    let mut reachable_from = vec![0u32; input.findings.len()];
+    let mut blocking = vec![0u32; starts.len()];
+    let mut paths = Vec::new();
+    let n = index.nodes.len();
+    let mut stamp = vec![u32::MAX; n];
+    // For each node: the node it was reached from (`u32::MAX` for a source), the edge.
+    let mut parent: Vec<(u32, Edge)> = vec![
+        (
+            u32::MAX,
+            Edge {
+                to: 0,
+                kind: EdgeKind::Call,
+                line: 0,
+                over: false,
+            }
+        );
+        n
+    ];
+    let mut queue = std::collections::VecDeque::new();
+    for (e, start) in starts.iter().enumerate() {
+        let mark = u32::try_from(e).unwrap_or(u32::MAX);
+        queue.clear();
+        for &(node, kind) in &start.sources {
+            if let Some(s) = stamp.get_mut(node as usize) {
+                if *s == mark {
+                    continue;
+                }
+                *s = mark;
+                if let Some(p) = parent.get_mut(node as usize) {
+                    *p = (
+                        u32::MAX,
+                        Edge {
+                            to: node,
+                            kind,
+                            line: 0,
+                            over: false,
+                        },
+                    );
+                }
+                queue.push_back(node);
+            }
+        }
+        while let Some(node) = queue.pop_front() {
+            if let Some(sites) = node_sites.get(&node) {
+                for &finding in sites {
+                    if let Some(r) = reachable_from.get_mut(finding) {
+                        *r += 1;
+                    }
+                    if input.findings.get(finding).is_some_and(|f| f.blocking) {
+                        if let Some(b) = blocking.get_mut(e) {
+                            *b += 1;
+                        }
+                    }
+                    if query.chains {
+                        paths.push(PanicPath {
+                            entry: e,
+                            chain: chain(&index, &parent, node),
+                            finding,
+                            takes_down: start.entry.takes_down,
+                        });
+                    }
+                }
+            }
+            for edge in graph.edges(node) {
+                let Some(s) = stamp.get_mut(edge.to as usize) else {
+                    continue;
+                };
+                if *s == mark {
+                    continue;
+                }
+                *s = mark;
+                if let Some(p) = parent.get_mut(edge.to as usize) {
+                    *p = (node, *edge);
+                }
+                queue.push_back(edge.to);
+            }
+        }
+    }
+    let entries: Vec<Entry> = starts.into_iter().map(|s| s.entry).collect();
+    let site_key = |finding: usize| input.findings.get(finding).map(|f| (f.file, f.start));
+    paths.sort_by(|a, b| {
+        let reach = |p: &PanicPath| reachable_from.get(p.finding).copied().unwrap_or(0);
+        b.takes_down
+            .cmp(&a.takes_down)
+            .then_with(|| reach(b).cmp(&reach(a)))
+            .then_with(|| a.entry.cmp(&b.entry))
+            .then_with(|| site_key(a.finding).cmp(&site_key(b.finding)))
+    });
+    Analysis {
+        entries,
+        paths,
+        reachable_from,
+        blocking,
+        stats,
+        unresolved_examples,
+        abort,
+        timings: Timings {
+            index: indexed - started,
+            edges: built - indexed,
+            search: built.elapsed(),
+        },
+    }
+}
+
+fn chain(index: &Index<'_>, parent: &[(u32, Edge)], end: u32) -> Vec<Hop> {
+    let mut hops = Vec::new();
+    let mut node = end;
+    // A chain is at most as long as the graph has nodes.
+    for _ in 0..=parent.len() {
+        let Some(&(prev, edge)) = parent.get(node as usize) else {
+            break;
+        };
+        if let Some(n) = index.nodes.get(node as usize) {
+            hops.push(Hop {
+                function: n.facts.path.clone(),
+                file: FileId(u32::try_from(n.file).unwrap_or(u32::MAX)),
+                line: n.facts.line,
+                edge: edge.kind,
+                call_line: edge.line,
+                over_approximate: edge.over,
+            });
+        }
+        if prev == u32::MAX {
+            break;
+        }
+        node = prev;
+    }
+    hops.reverse();
+    hops
+}
+
+/// Every entry point of the workspace, sorted: `main`s, routes, tasks and
+/// threads, configured entries, public functions of libraries.
+fn entries(input: &Input<'_>, index: &Index<'_>) -> Vec<Start> {
+    let mut out = Vec::new();
+    let target_of = |file: usize| {
+        input
+            .files
+            .get(file)
+            .and_then(|w| w.target)
+            .and_then(|t| input.targets.get(t))
+            .and_then(|t| input.ws.packages.get(t.package)?.targets.get(t.target))
+    };
+    let file_id = |file: usize| FileId(u32::try_from(file).unwrap_or(u32::MAX));
+
+    // Libraries a workspace binary (or another library) calls into.
+    let libs: HashSet<&str> = input
+        .ws
+        .packages
+        .iter()
+        .flat_map(|p| p.targets.iter())
+        .filter(|t| t.is_lib)
+        .map(|t| t.crate_name.as_str())
+        .collect();
+    let mut used: HashSet<&str> = HashSet::new();
+    for (file, w) in input.files.iter().enumerate() {
+        let Some(target) = target_of(file) else {
+            continue;
+        };
+        for f in &w.result.calls.fns {
+            for call in &f.calls {
+                let Some(first) = call.path.first() else {
+                    continue;
+                };
+                let other = target.is_bin || first != &target.crate_name;
+                if other && libs.contains(first.as_str()) {
+                    used.insert(first.as_str());
+                }
+            }
+        }
+        for r in &w.result.calls.routers {
+            for item in &r.items {
+                if let RouterItem::Route { handlers, .. } = item {
+                    for h in handlers {
+                        if let Some(first) = h.path.first() {
+                            if target.is_bin && libs.contains(first.as_str()) {
+                                used.insert(first.as_str());
+                            }
+                        }
+                    }
+                }
+            }
+        }
+    }
+
+    let mut public: HashMap<&str, (usize, Vec<u32>)> = HashMap::new();
+    for (id, node) in index.nodes.iter().enumerate() {
+        let id = u32::try_from(id).unwrap_or(u32::MAX);
+        let f = node.facts;
+        let Some(target) = target_of(node.file) else {
+            continue;
+        };
+        let start = |entry: Entry| Start {
+            entry,
+            sources: vec![(id, EdgeKind::Call)],
+        };
+        let base = Entry {
+            name: String::new(),
+            kind: EntryKind::Main,
+            route: None,
+            function: Some(f.path.clone()),
+            file: Some(file_id(node.file)),
+            line: f.line,
+            takes_down: TakesDown::Process,
+        };
+        match f.kind {
+            FnKind::Task | FnKind::Thread => {
+                let thread = f.kind == FnKind::Thread;
+                let outer = f.path.rsplit_once("::").map_or(f.path.as_str(), |(o, _)| o);
+                out.push(start(Entry {
+                    name: format!("{} in {outer}", if thread { "thread" } else { "task" }),
+                    kind: if thread {
+                        EntryKind::Thread
+                    } else {
+                        EntryKind::Task
+                    },
+                    takes_down: if thread {
+                        TakesDown::Process
+                    } else {
+                        TakesDown::Task
+                    },
+                    ..base
+                }));
+                continue;
+            }
+            FnKind::Fn => {}
+        }
+        if target.is_bin && f.name == "main" && f.path == format!("{}::main", target.crate_name) {
+            out.push(start(Entry {
+                name: format!("main ({})", target.crate_name),
+                ..base.clone()
+            }));
+        }
+        for (method, path) in &f.route_attrs {
+            out.push(start(Entry {
+                name: format!("{method} {path}"),
+                kind: EntryKind::Route,
+                route: Some(Route {
+                    method: method.clone(),
+                    path: path.clone(),
+                }),
+                takes_down: TakesDown::Worker,
+                ..base.clone()
+            }));
+        }
+        let configured = input
+            .config
+            .entries
+            .iter()
+            .any(|pattern| matches(pattern, &f.path));
+        if configured {
+            out.push(start(Entry {
+                name: f.path.clone(),
+                kind: EntryKind::Config,
+                takes_down: TakesDown::Caller,
+                ..base.clone()
+            }));
+        } else if target.is_lib
+            && f.public
+            && f.route_attrs.is_empty()
+            && !used.contains(target.crate_name.as_str())
+        {
+            public
+                .entry(target.crate_name.as_str())
+                .or_insert_with(|| (node.file, Vec::new()))
+                .1
+                .push(id);
+        }
+    }
+    // A library's public API is one entry: a search from all its public functions
+    // at once (one search per function would cost functions times reach).
+    for (krate, (file, ids)) in public {
+        out.push(Start {
+            entry: Entry {
+                name: format!("public API of {krate}"),
+                kind: EntryKind::Public,
+                route: None,
+                function: None,
+                file: Some(file_id(file)),
+                line: 0,
+                takes_down: TakesDown::Caller,
+            },
+            sources: ids.into_iter().map(|id| (id, EdgeKind::Call)).collect(),
+        });
+    }
+    out.extend(routes(input, index));
+    for s in &mut out {
+        // Extractors run before the handler, `IntoResponse` impls after it.
+        if s.entry.kind != EntryKind::Route {
+            continue;
+        }
+        let Some(&(handler, _)) = s.sources.first() else {
+            continue;
+        };
+        let Some(node) = index.nodes.get(handler as usize) else {
+            continue;
+        };
+        let implicit = implicit_edges(index, node);
+        s.sources.extend(implicit);
+    }
+    out.sort_by(|a, b| {
+        let key = |s: &Start| {
+            (
+                s.entry.kind,
+                s.entry
+                    .route
+                    .as_ref()
+                    .map(|r| (r.path.clone(), r.method.clone())),
+                s.entry.name.clone(),
+            )
+        };
+        key(a).cmp(&key(b))
+    });
+    out.dedup_by(|a, b| a.entry == b.entry);
+    out
+}
+
+/// The extractor impls of a handler's parameter types and the `IntoResponse`
+/// impls of its return types.
+fn implicit_edges(index: &Index<'_>, handler: &Node<'_>) -> Vec<(u32, EdgeKind)> {
+    let mut out = Vec::new();
+    let f = handler.facts;
+    let lookups = [
+        (
+            &f.params,
+            &["from_request", "from_request_parts"][..],
+            EdgeKind::Extractor,
+        ),
+        (&f.returns, &["into_response"][..], EdgeKind::IntoResponse),
+    ];
+    for (types, methods, kind) in lookups {
+        for ty in types {
+            let ty = index.follow(handler.file, ty);
+            if !index.in_workspace(&ty) {
+                continue;
+            }
+            let ty = ty.join("::");
+            for method in methods {
+                for &id in index
+                    .type_methods
+                    .get(&format!("{ty}::{method}"))
+                    .into_iter()
+                    .flatten()
+                {
+                    let is_impl = index.nodes.get(id as usize).is_some_and(|n| {
+                        n.facts
+                            .trait_
+                            .as_ref()
+                            .and_then(|t| t.last())
+                            .is_some_and(|t| {
+                                matches!(
+                                    t.as_str(),
+                                    "FromRequest" | "FromRequestParts" | "IntoResponse"
+                                )
+                            })
+                    });
+                    if is_impl && !out.contains(&(id, kind)) {
+                        out.push((id, kind));
+                    }
+                }
+            }
+        }
+    }
+    out
+}
+
+/// A router expression, by file and index.
+type RouterId = (usize, usize);
+
+struct RouteFound {
+    method: String,
+    path: String,
+    handler: Option<u32>,
+    middleware: Vec<u32>,
+    caught: bool,
+    actix: bool,
+    file: usize,
+    line: u32,
+}
+
+/// Every route of every root router (one no other router nests, merges or builds on).
+fn routes(input: &Input<'_>, index: &Index<'_>) -> Vec<Start> {
+    let mut routers: Vec<(RouterId, &RouterFacts)> = Vec::new();
+    for (file, w) in input.files.iter().enumerate() {
+        for (i, r) in w.result.calls.routers.iter().enumerate() {
+            routers.push(((file, i), r));
+        }
+    }
+    let by_id: HashMap<RouterId, &RouterFacts> = routers.iter().copied().collect();
+    let mut by_owner: HashMap<&str, Vec<RouterId>> = HashMap::new();
+    for (id, r) in &routers {
+        by_owner.entry(r.owner.as_str()).or_default().push(*id);
+    }
+    let resolver = RouterResolver {
+        index,
+        by_id,
+        by_owner,
+    };
+    let mut referenced: HashSet<RouterId> = HashSet::new();
+    for (id, r) in &routers {
+        for reference in r
+            .base
+            .iter()
+            .chain(r.items.iter().filter_map(|item| match item {
+                RouterItem::Nest { router, .. } | RouterItem::Merge { router } => Some(router),
+                _ => None,
+            }))
+        {
+            referenced.extend(resolver.refs(*id, r, reference));
+        }
+    }
+    let mut found = Vec::new();
+    for (id, _) in &routers {
+        if referenced.contains(id) {
+            continue;
+        }
+        resolver.expand(*id, "", 0, &mut found);
+    }
+    found
+        .into_iter()
+        .map(|r| {
+            let takes_down = match (r.actix, r.caught) {
+                (_, true) => TakesDown::Request,
+                (true, false) => TakesDown::Worker,
+                (false, false) => TakesDown::Connection,
+            };
+            let handler_node = r.handler.and_then(|h| index.nodes.get(h as usize));
+            let mut sources: Vec<(u32, EdgeKind)> =
+                r.handler.into_iter().map(|h| (h, EdgeKind::Call)).collect();
+            sources.extend(r.middleware.iter().map(|&m| (m, EdgeKind::Middleware)));
+            Start {
+                entry: Entry {
+                    name: format!("{} {}", r.method, r.path),
+                    kind: EntryKind::Route,
+                    route: Some(Route {
+                        method: r.method,
+                        path: r.path,
+                    }),
+                    function: handler_node.map(|n| n.facts.path.clone()),
+                    file: Some(FileId(
+                        u32::try_from(handler_node.map_or(r.file, |n| n.file)).unwrap_or(u32::MAX),
+                    )),
+                    line: handler_node.map_or(r.line, |n| n.facts.line),
+                    takes_down,
+                },
+                sources,
+            }
+        })
+        .collect()
+}
+
+struct RouterResolver<'a, 'b> {
+    index: &'b Index<'a>,
+    by_id: HashMap<RouterId, &'a RouterFacts>,
+    by_owner: HashMap<&'a str, Vec<RouterId>>,
+}
+
+impl RouterResolver<'_, '_> {
+    /// The routers a reference in router `id` stands for.
+    fn refs(&self, id: RouterId, router: &RouterFacts, reference: &RouterRef) -> Vec<RouterId> {
+        match reference {
+            RouterRef::Inline(i) => vec![(id.0, *i as usize)],
+            RouterRef::Local(name) => {
+                // The latest binding of that name before this expression.
+                let found = self
+                    .by_owner
+                    .get(router.owner.as_str())
+                    .into_iter()
+                    .flatten()
+                    .filter(|other| **other != id)
+                    .filter_map(|other| Some((*other, *self.by_id.get(other)?)))
+                    .filter(|(_, r)| r.binding.as_deref() == Some(name) && r.line <= router.line)
+                    .max_by_key(|(_, r)| r.line);
+                found.map(|(other, _)| other).into_iter().collect()
+            }
+            RouterRef::Call(path) => {
+                let target = self.index.follow(id.0, path).join("::");
+                let Some(&node) = self.index.by_path.get(target.as_str()) else {
+                    return Vec::new();
+                };
+                let Some(owner) = self.index.nodes.get(node as usize) else {
+                    return Vec::new();
+                };
+                self.returned(owner.facts.path.as_str())
+            }
+        }
+    }
+
+    /// The routers a function returns: those of its body no other of them uses.
+    fn returned(&self, owner: &str) -> Vec<RouterId> {
+        let all: Vec<RouterId> = self.by_owner.get(owner).cloned().unwrap_or_default();
+        let mut used = HashSet::new();
+        for id in &all {
+            let Some(r) = self.by_id.get(id) else {
+                continue;
+            };
+            for reference in r
+                .base
+                .iter()
+                .chain(r.items.iter().filter_map(|item| match item {
+                    RouterItem::Nest { router, .. } | RouterItem::Merge { router } => Some(router),
+                    _ => None,
+                }))
+            {
+                if !matches!(reference, RouterRef::Call(_)) {
+                    used.extend(self.refs(*id, r, reference));
+                }
+            }
+        }
+        all.into_iter().filter(|id| !used.contains(id)).collect()
+    }
+
+    /// Appends the routes of router `id` under `prefix`.
+    fn expand(&self, id: RouterId, prefix: &str, depth: usize, out: &mut Vec<RouteFound>) {
+        if depth > MAX_NEST {
+            return;
+        }
+        let Some(router) = self.by_id.get(&id).copied() else {
+            return;
+        };
+        let (file, _) = id;
+        let prefix = match &router.prefix {
+            Some(p) => join(prefix, p),
+            None => prefix.to_owned(),
+        };
+        let first = out.len();
+        if let Some(base) = &router.base {
+            for other in self.refs(id, router, base) {
+                self.expand(other, &prefix, depth + 1, out);
+            }
+        }
+        let actix = router.framework == Framework::Actix;
+        for item in &router.items {
+            match item {
+                RouterItem::Route {
+                    path,
+                    handlers,
+                    line,
+                } => {
+                    for h in handlers {
+                        out.push(RouteFound {
+                            method: h.method.clone(),
+                            path: join(&prefix, path),
+                            handler: self.index.handler(file, h),
+                            middleware: Vec::new(),
+                            caught: false,
+                            actix,
+                            file,
+                            line: *line,
+                        });
+                    }
+                }
+                RouterItem::Fallback {
+                    handler,
+                    what,
+                    line,
+                } => out.push(RouteFound {
+                    method: "ANY".to_owned(),
+                    path: format!("{} ({what})", join(&prefix, "/*")),
+                    handler: self.index.handler(file, handler),
+                    middleware: Vec::new(),
+                    caught: false,
+                    actix,
+                    file,
+                    line: *line,
+                }),
+                RouterItem::Nest {
+                    prefix: p,
+                    router: r,
+                } => {
+                    let inner = join(&prefix, p);
+                    for other in self.refs(id, router, r) {
+                        self.expand(other, &inner, depth + 1, out);
+                    }
+                }
+                RouterItem::Merge { router: r } => {
+                    for other in self.refs(id, router, r) {
+                        self.expand(other, &prefix, depth + 1, out);
+                    }
+                }
+                RouterItem::Layer {
+                    catches,
+                    middleware,
+                } => {
+                    let functions: Vec<u32> = middleware
+                        .iter()
+                        .filter_map(|m| self.index.handler(file, m))
+                        .collect();
+                    // A layer wraps the routes added before it.
+                    for route in out.iter_mut().skip(first) {
+                        route.caught |= *catches;
+                        route.middleware.extend(functions.iter().copied());
+                    }
+                }
+            }
+        }
+    }
+}
+
+/// `/api` + `/users` = `/api/users`; `/api` + `/` = `/api`.
+fn join(prefix: &str, path: &str) -> String {
+    if prefix.is_empty() {
+        return if path.is_empty() {
+            "/".to_owned()
+        } else {
+            path.to_owned()
+        };
+    }
+    if path.is_empty() || path == "/" {
+        return prefix.to_owned();
+    }
+    let prefix = prefix.trim_end_matches('/');
+    if path.starts_with('/') {
+        format!("{prefix}{path}")
+    } else {
+        format!("{prefix}/{path}")
+    }
+}
+
+/// `*` matches any run of characters; everything else matches itself.
+pub fn matches(pattern: &str, text: &str) -> bool {
+    let mut parts = pattern.split('*');
+    let Some(first) = parts.next() else {
+        return text.is_empty();
+    };
+    let Some(mut rest) = text.strip_prefix(first) else {
+        return false;
+    };
+    let parts: Vec<&str> = parts.collect();
+    let Some((last, middle)) = parts.split_last() else {
+        return rest.is_empty();
+    };
+    for part in middle {
+        match rest.find(part) {
+            Some(at) => rest = rest.get(at + part.len()..).unwrap_or(""),
+            None => return false,
+        }
+    }
+    rest.ends_with(last)
+}
+
+/// Whether a manifest sets `panic = "abort"` in any profile.
+fn sets_abort(manifest: &str) -> bool {
+    let Ok(table) = manifest.parse::<toml::Table>() else {
+        return false;
+    };
+    table
+        .get("profile")
+        .and_then(|p| p.as_table())
+        .is_some_and(|profiles| {
+            profiles.values().any(|p| {
+                p.get("panic")
+                    .and_then(|v| v.as_str())
+                    .is_some_and(|v| v == "abort")
+            })
+        })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn patterns() {
+        assert!(matches("my_crate::jobs::*", "my_crate::jobs::run"));
+        assert!(!matches("my_crate::jobs::*", "my_crate::job"));
+        assert!(matches("*register*", "POST /users -> register"));
+        assert!(matches("GET /users", "GET /users"));
+        assert!(!matches("GET /users", "GET /users/{id}"));
+    }
+
+    #[test]
+    fn prefixes_join() {
+        assert_eq!(join("", "/a"), "/a");
+        assert_eq!(join("/api", "/"), "/api");
+        assert_eq!(join("/api/", "/users"), "/api/users");
+        assert_eq!(join("/api", "users"), "/api/users");
+    }
+
+    #[test]
+    fn abort_profiles() {
+        assert!(sets_abort("[profile.release]\npanic = \"abort\"\n"));
+        assert!(!sets_abort("[profile.release]\nlto = true\n"));
+    }
+}
