@@ -1,21 +1,20 @@
 //! The module trees: from each target's root file, `mod` declarations are
 //! followed the way rustc does (`foo.rs`, `foo/mod.rs`, `#[path]`, inline modules).
 //!
-//! Files are read and analyzed level by level (the target roots, then the files
-//! their `mod` declarations name, ...), each level in parallel: a file's result
-//! lists its `mod` declarations, and each one found becomes a job of the next
-//! level. A file one target reaches twice is the shallowest, then the first by
-//! module path, so that runs are deterministic.
+//! Files are read and analyzed as they are discovered, in parallel: a file's
+//! result lists its `mod` declarations, and each one found becomes a new job. A
+//! file that one target reaches as several modules (`#[path]` from two places) is
+//! analyzed as each (up to [`MAX_MODULES`]); the report keeps the shallowest, then
+//! the first by module path, so that every run says the same whatever the threads
+//! do, and the cache keeps them all.
 //! The analysis runs behind a boundary that turns a failure into an
 //! `internal-error` site, on threads with a stack deep enough for the deepest
 //! file [`analyze`] accepts. Results come from the cache when the file's key
 //! matches, so a warm run parses nothing.
 
-use std::collections::HashSet;
+use std::collections::{HashMap, HashSet};
 use std::path::{Path, PathBuf};
-use std::sync::Arc;
-
-use rayon::prelude::*;
+use std::sync::{Arc, Mutex, PoisonError};
 
 use crate::api::{Pos, RuleId, Site, Span};
 use crate::engine::analyze::{analyze, tool_site, FileInput, FileResult, ModDecl};
@@ -28,6 +27,10 @@ use crate::engine::source;
 /// Stack for each checking thread: the parser and the visitor recurse once per
 /// nesting level, and [`crate::engine::analyze::MAX_NESTING`] levels must fit.
 const STACK_SIZE: usize = 256 * 1024 * 1024;
+
+/// The most modules one file is analyzed as within one target: real code includes a
+/// file through a few `#[path]`s; a diamond of them must not multiply the work.
+const MAX_MODULES: usize = 16;
 
 #[derive(Debug, thiserror::Error)]
 #[error("cannot start the checking threads: {0}")]
@@ -51,6 +54,8 @@ pub struct Walked {
     /// The target whose module tree reached it (an index into the walked targets).
     pub target: Option<usize>,
     pub module: String,
+    /// How many `mod` declarations lead here from the target's root.
+    pub depth: u32,
     /// The text, when it could be read as UTF-8.
     pub text: Option<Arc<str>>,
     pub result: FileResult,
@@ -87,6 +92,8 @@ struct Job {
     order: usize,
     /// See [`Walked::inherited`].
     inherited: Vec<LintAttr>,
+    /// How many `mod` declarations lead here from the target's root.
+    depth: u32,
     /// The real path, when the parent found it already.
     canonical: Option<PathBuf>,
     /// The files of the enclosing modules, nearest first.
@@ -99,6 +106,13 @@ struct Ancestor {
     path: PathBuf,
     canonical: PathBuf,
     parent: Option<Arc<Ancestor>>,
+}
+
+struct Shared<'a> {
+    walk: &'a Walk<'a>,
+    /// Per target and file, the modules it was reached as.
+    visited: Mutex<HashMap<(usize, PathBuf), HashSet<String>>>,
+    done: Mutex<Vec<Walked>>,
 }
 
 /// Walks every given target's module tree and returns one entry per file, sorted
@@ -129,6 +143,7 @@ pub fn walk_targets(
             library: package.library().map(str::to_owned),
             order: roots.len(),
             inherited: Vec::new(),
+            depth: 0,
             canonical: None,
             ancestors: None,
         });
@@ -164,6 +179,7 @@ pub fn walk_loose_files(
                 .map(str::to_owned),
             order: usize::MAX,
             inherited: Vec::new(),
+            depth: 0,
             canonical: None,
             ancestors: None,
         });
@@ -178,40 +194,32 @@ fn run_jobs(roots: Vec<Job>, walk: &Walk<'_>, follow: bool) -> Result<Vec<Walked
         .thread_name(|i| format!("panicfree-{i}"))
         .build()
         .map_err(|e| ThreadsError(e.to_string()))?;
-    // Level by level (the target roots, then the files their `mod`s name, ...), each
-    // level in parallel: a file that one target reaches as two modules (`#[path]` from
-    // two places) is the shallowest and then the first by module path, whatever the
-    // threads do, so that every run says the same.
-    let mut visited: HashSet<(usize, PathBuf)> = HashSet::new();
-    let mut files = Vec::new();
-    let mut level = roots;
-    while !level.is_empty() {
-        let mut jobs: Vec<(PathBuf, Job)> = pool.install(|| {
-            level
-                .into_par_iter()
-                .map(|mut job| {
-                    let canonical = job.canonical.take().unwrap_or_else(|| real_path(&job.path));
-                    (canonical, job)
-                })
-                .collect()
-        });
-        jobs.sort_by(|(ca, a), (cb, b)| (a.order, ca, &a.module).cmp(&(b.order, cb, &b.module)));
-        // A symlink or `#[path]` loop, or a file this target has already reached.
-        jobs.retain(|(canonical, job)| visited.insert((job.order, canonical.clone())));
-        let done: Vec<(Walked, Vec<Job>)> = pool.install(|| {
-            jobs.into_par_iter()
-                .map(|(canonical, job)| process(job, canonical, walk, follow))
-                .collect()
-        });
-        level = Vec::new();
-        for (file, children) in done {
-            files.push(file);
-            level.extend(children);
+    let shared = Shared {
+        walk,
+        visited: Mutex::new(HashMap::new()),
+        done: Mutex::new(Vec::new()),
+    };
+    pool.in_place_scope(|scope| {
+        for job in roots {
+            let shared = &shared;
+            scope.spawn(move |scope| process(scope, job, shared, follow));
         }
-    }
-    // One entry per real file: the first target (in metadata order) owns it; the
-    // others' results stay in the cache, which they ask for next time.
-    files.sort_by(|a, b| (&a.canonical, a.target).cmp(&(&b.canonical, b.target)));
+    });
+    let mut files = shared
+        .done
+        .into_inner()
+        .unwrap_or_else(PoisonError::into_inner);
+    // One entry per real file: the first target (in metadata order) owns it, as its
+    // shallowest module, then the first by path. The others' results stay in the
+    // cache, which they ask for next time.
+    files.sort_by(|a, b| {
+        (&a.canonical, a.target, a.depth, &a.module).cmp(&(
+            &b.canonical,
+            b.target,
+            b.depth,
+            &b.module,
+        ))
+    });
     files.dedup_by(|later, first| {
         let twice = later.canonical == first.canonical;
         if twice {
@@ -225,11 +233,23 @@ fn run_jobs(roots: Vec<Job>, walk: &Walk<'_>, follow: bool) -> Result<Vec<Walked
     Ok(files)
 }
 
-/// Analyzes one file and returns it with the jobs of the module files it names.
-fn process(job: Job, canonical: PathBuf, walk: &Walk<'_>, follow: bool) -> (Walked, Vec<Job>) {
+fn process<'s>(scope: &rayon::Scope<'s>, mut job: Job, shared: &'s Shared<'s>, follow: bool) {
+    let canonical = job.canonical.take().unwrap_or_else(|| real_path(&job.path));
+    let first_visit = {
+        let mut visited = shared
+            .visited
+            .lock()
+            .unwrap_or_else(PoisonError::into_inner);
+        let modules = visited.entry((job.order, canonical.clone())).or_default();
+        modules.len() < MAX_MODULES && modules.insert(job.module.clone())
+    };
+    if !first_visit {
+        // This target has been here before as this module (or as too many).
+        return;
+    }
+    let walk = shared.walk;
     let (text, result, cached) = analyze_file(&job, &canonical, walk);
     let mut missing = Vec::new();
-    let mut children = Vec::new();
     if follow && !result.mods.is_empty() {
         let here = Arc::new(Ancestor {
             path: job.path.clone(),
@@ -251,22 +271,26 @@ fn process(job: Job, canonical: PathBuf, walk: &Walk<'_>, follow: bool) -> (Walk
             }
             child.canonical = Some(child_canonical);
             child.ancestors = Some(Arc::clone(&here));
-            children.push(child);
+            scope.spawn(move |scope| process(scope, child, shared, follow));
         }
     }
-    let walked = Walked {
-        path: job.path,
-        canonical,
-        package: job.package,
-        target: (job.order != usize::MAX).then_some(job.order),
-        module: job.module,
-        text,
-        result,
-        cached,
-        missing,
-        inherited: job.inherited,
-    };
-    (walked, children)
+    shared
+        .done
+        .lock()
+        .unwrap_or_else(PoisonError::into_inner)
+        .push(Walked {
+            path: job.path,
+            canonical,
+            package: job.package,
+            target: (job.order != usize::MAX).then_some(job.order),
+            depth: job.depth,
+            module: job.module,
+            text,
+            result,
+            cached,
+            missing,
+            inherited: job.inherited,
+        });
 }
 
 type Analyzed = (Option<Arc<str>>, FileResult, Option<(u128, Vec<u8>)>);
@@ -344,6 +368,23 @@ fn analyze_file(job: &Job, canonical: &Path, walk: &Walk<'_>) -> Analyzed {
     }
 }
 
+/// A test-only fault: with `PANICFREE_TEST_PANIC_IN=<file name>`, checking that
+/// file panics, so that the test suite can prove the boundary holds (an
+/// `internal-error` finding, exit 2, the other files checked). Debug builds only.
+#[cfg(debug_assertions)]
+#[allow(clippy::panic, reason = "the fault the boundary must survive")]
+fn inject_fault(path: &Path) {
+    let Some(name) = std::env::var_os("PANICFREE_TEST_PANIC_IN") else {
+        return;
+    };
+    if path.file_name() == Some(name.as_os_str()) {
+        panic!("a fault injected by PANICFREE_TEST_PANIC_IN");
+    }
+}
+
+#[cfg(not(debug_assertions))]
+fn inject_fault(_: &Path) {}
+
 /// The biggest source file read (generated code runs to tens of megabytes).
 const MAX_SOURCE: u64 = 256 << 20;
 
@@ -372,23 +413,6 @@ fn read_source(path: &Path) -> std::io::Result<Vec<u8>> {
     }
     Ok(bytes)
 }
-
-/// A test-only fault: with `PANICFREE_TEST_PANIC_IN=<file name>`, checking that
-/// file panics, so that the test suite can prove the boundary holds (an
-/// `internal-error` finding, exit 2, the other files checked). Debug builds only.
-#[cfg(debug_assertions)]
-#[allow(clippy::panic, reason = "the fault the boundary must survive")]
-fn inject_fault(path: &Path) {
-    let Some(name) = std::env::var_os("PANICFREE_TEST_PANIC_IN") else {
-        return;
-    };
-    if path.file_name() == Some(name.as_os_str()) {
-        panic!("a fault injected by PANICFREE_TEST_PANIC_IN");
-    }
-}
-
-#[cfg(not(debug_assertions))]
-fn inject_fault(_: &Path) {}
 
 /// The file of a `mod name;` declaration, as rustc finds it.
 fn resolve(parent: &Job, decl: &ModDecl) -> Option<Job> {
@@ -441,6 +465,7 @@ fn resolve(parent: &Job, decl: &ModDecl) -> Option<Job> {
             .chain(&decl.attributes)
             .cloned()
             .collect(),
+        depth: parent.depth + 1,
         canonical: None,
         ancestors: None,
     })

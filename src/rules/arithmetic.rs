@@ -39,7 +39,9 @@ impl Rule for Arithmetic {
             BinOp::Rem(_) | BinOp::RemAssign(_) => "remainder",
             _ => return,
         };
-        if is_nonzero_literal(&expr.right) {
+        let known = out.context().known;
+        if is_nonzero_literal(&expr.right) || known.const_value(&expr.right).is_some_and(|v| v != 0)
+        {
             return;
         }
         let spines = out.context().spines;
