@@ -218,7 +218,6 @@ impl SourceText {
             chars.min(line.len())
         } else {
             // From the last mark before the column, if the line has marks.
-            // PANIC: MARK_EVERY is a constant 256, never zero
             let (from, skip) = self
                 .marks
                 .get(&idx)
