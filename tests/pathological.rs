@@ -642,7 +642,7 @@ fn a_report_that_cannot_be_written_whole_leaves_the_old_one() {
 fn dead_pid() -> u32 {
     let mut child = Command::new("true").spawn().expect("true runs");
     let pid = child.id();
-    let _ = child.wait();
+    wait_within(&mut child, LIMIT).expect("true ends");
     pid
 }
 

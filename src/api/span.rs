@@ -9,7 +9,7 @@ use std::collections::HashMap;
 
 use proc_macro2::{LineColumn, Span as TokenSpan};
 use syn::spanned::Spanned;
-use syn::{Expr, Macro, MacroDelimiter, Path};
+use syn::{Expr, Macro, MacroDelimiter, Path, PathArguments, ReturnType, Type, TypeParamBound};
 
 use crate::api::diagnostic::{Pos, Span};
 
@@ -169,7 +169,7 @@ fn end_step(expr: &Expr) -> Step<'_> {
         Expr::Field(e) => Step::Token(e.member.span()),
         Expr::Lit(e) => Step::Token(e.lit.span()),
         Expr::Path(e) => Step::Token(path_end(&e.path)),
-        Expr::Cast(e) => Step::Token(e.ty.span()),
+        Expr::Cast(e) => Step::Token(type_end(&e.ty)),
         Expr::Infer(e) => Step::Token(e.underscore_token.span),
         Expr::If(e) => match &e.else_branch {
             Some((_, other)) => Step::Child(other),
@@ -259,10 +259,69 @@ pub fn path_start(path: &Path) -> TokenSpan {
     }
 }
 
+/// The last token of a path (its generic arguments included).
 pub fn path_end(path: &Path) -> TokenSpan {
-    match path.segments.last() {
-        Some(seg) => seg.span(),
-        None => TokenSpan::call_site(),
+    tail_end(Tail::Path(path))
+}
+
+/// The last token of a type.
+pub fn type_end(ty: &Type) -> TokenSpan {
+    tail_end(Tail::Type(ty))
+}
+
+/// Where the last token of a path or type is still to be found. The walk goes down
+/// the last generic argument or return type in a loop: printing a segment or type
+/// to find its end (`Spanned::span`) prints every type nested in it, quadratic in
+/// `Box<Box<..>>` or `impl Fn() -> impl Fn() -> ..`.
+enum Tail<'a> {
+    Path(&'a Path),
+    Type(&'a Type),
+}
+
+fn tail_end(mut tail: Tail<'_>) -> TokenSpan {
+    loop {
+        tail = match tail {
+            Tail::Path(path) => {
+                let Some(seg) = path.segments.last() else {
+                    return TokenSpan::call_site();
+                };
+                match &seg.arguments {
+                    PathArguments::None => return seg.ident.span(),
+                    PathArguments::AngleBracketed(a) => return a.gt_token.span,
+                    PathArguments::Parenthesized(p) => match &p.output {
+                        ReturnType::Type(_, ty) => Tail::Type(ty),
+                        ReturnType::Default => return p.paren_token.span.close(),
+                    },
+                }
+            }
+            Tail::Type(ty) => match ty {
+                Type::Path(t) => Tail::Path(&t.path),
+                Type::Reference(t) => Tail::Type(&t.elem),
+                Type::Ptr(t) => Tail::Type(&t.elem),
+                Type::Group(t) => Tail::Type(&t.elem),
+                Type::Paren(t) => return t.paren_token.span.close(),
+                Type::Tuple(t) => return t.paren_token.span.close(),
+                Type::Slice(t) => return t.bracket_token.span.close(),
+                Type::Array(t) => return t.bracket_token.span.close(),
+                Type::Never(t) => return t.bang_token.span,
+                Type::Infer(t) => return t.underscore_token.span,
+                Type::Macro(t) => return macro_end(&t.mac),
+                Type::FnPtr(t) => match &t.output {
+                    ReturnType::Type(_, ty) => Tail::Type(ty),
+                    ReturnType::Default => return t.paren_token.span.close(),
+                },
+                Type::ImplTrait(syn::TypeImplTrait { bounds, .. })
+                | Type::TraitObject(syn::TypeTraitObject { bounds, .. }) => match bounds.last() {
+                    Some(TypeParamBound::Trait(bound)) => match &bound.paren_token {
+                        Some(paren) => return paren.span.close(),
+                        None => Tail::Path(&bound.path),
+                    },
+                    Some(TypeParamBound::Lifetime(lifetime)) => return lifetime.ident.span(),
+                    _ => return ty.span(),
+                },
+                other => return other.span(),
+            },
+        };
     }
 }
 
@@ -307,5 +366,29 @@ pub fn pat_start(mut pat: &syn::Pat) -> TokenSpan {
             syn::Pat::Type(p) => &p.pat,
             other => return other.span(),
         };
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_end_of_a_type_is_the_end_that_printing_finds() {
+        for text in [
+            "Vec<Vec<u8>>",
+            "impl Fn() -> impl Fn(u8) -> u8",
+            "&'a mut [u8; 4]",
+            "Box<dyn Fn(u8) -> Result<u8, E> + Send + 'static>",
+            "fn(u8) -> (u8, u16)",
+            "*const T",
+            "impl (Fn())",
+            "std::collections::HashMap<K, V>",
+            "!",
+            "Option<fn()>",
+        ] {
+            let ty: Type = syn::parse_str(text).expect(text);
+            assert_eq!(type_end(&ty).end(), ty.span().end(), "{text}");
+        }
     }
 }
