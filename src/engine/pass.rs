@@ -8,11 +8,12 @@ use std::collections::HashSet;
 
 use rayon::prelude::*;
 
-use crate::api::view::{FileView, ManifestView, PackageView, TargetView, WorkspaceView};
+use crate::api::view::{ManifestView, WorkspaceView};
 use crate::api::{FileId, RuleKind};
 use crate::engine::config::{self, Config, ConfigError};
 use crate::engine::model::Workspace;
 use crate::engine::report::Finding;
+use crate::engine::tree;
 use crate::engine::tree::{TargetRef, Walked};
 use crate::rules;
 
@@ -36,38 +37,7 @@ pub fn run(input: PassInput<'_>) -> Result<Vec<Finding>, ConfigError> {
         manifests,
         config,
     } = input;
-    let view = WorkspaceView::new(
-        files
-            .iter()
-            .map(|(file, w)| FileView {
-                file: *file,
-                package: w.package,
-                target: w.target,
-                facts: &w.result.facts,
-            })
-            .collect(),
-        ws.packages
-            .iter()
-            .map(|p| PackageView {
-                name: &p.name,
-                renames: &p.renames,
-            })
-            .collect(),
-        targets
-            .iter()
-            .filter_map(|t| {
-                let target = ws.packages.get(t.package)?.targets.get(t.target)?;
-                Some(TargetView {
-                    package: t.package,
-                    crate_name: &target.crate_name,
-                    is_bin: target.is_bin,
-                    is_lib: target.is_lib,
-                })
-            })
-            .collect(),
-        manifests,
-        &config.layers,
-    );
+    let view = tree::workspace_view(ws, targets, files.into_iter(), manifests, &config.layers);
     check_layer_modules(&view, ws, config)?;
     let enabled: Vec<_> = rules::ALL
         .iter()

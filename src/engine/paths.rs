@@ -22,10 +22,11 @@ use crate::api::calls::{
     Call, CallFacts, CallKind, FnFacts, FnKind, Framework, Handler, Receiver, RouterFacts,
     RouterItem, RouterRef, Scope, TypeRef,
 };
-use crate::api::view::{FileView, PackageView, TargetView, WorkspaceView};
+use crate::api::view::WorkspaceView;
 use crate::api::{FileId, Pos};
 use crate::engine::config::Config;
 use crate::engine::model::Workspace;
+use crate::engine::tree;
 use crate::engine::tree::{TargetRef, Walked};
 
 /// Methods `#[derive(..)]` writes (`Type::default()`): std's traits, not followed.
@@ -642,39 +643,15 @@ impl<'a> Index<'a> {
 }
 
 fn workspace_view<'a>(input: &Input<'a>) -> WorkspaceView<'a> {
-    let ws = input.ws;
-    WorkspaceView::new(
-        input
-            .files
-            .iter()
-            .enumerate()
-            .map(|(i, w)| FileView {
-                file: FileId(u32::try_from(i).unwrap_or(u32::MAX)),
-                package: w.package,
-                target: w.target,
-                facts: &w.result.facts,
-            })
-            .collect(),
-        ws.packages
-            .iter()
-            .map(|p| PackageView {
-                name: &p.name,
-                renames: &p.renames,
-            })
-            .collect(),
-        input
-            .targets
-            .iter()
-            .filter_map(|t| {
-                let target = ws.packages.get(t.package)?.targets.get(t.target)?;
-                Some(TargetView {
-                    package: t.package,
-                    crate_name: &target.crate_name,
-                    is_bin: target.is_bin,
-                    is_lib: target.is_lib,
-                })
-            })
-            .collect(),
+    let files = input
+        .files
+        .iter()
+        .enumerate()
+        .map(|(i, w)| (FileId(u32::try_from(i).unwrap_or(u32::MAX)), w));
+    tree::workspace_view(
+        input.ws,
+        input.targets,
+        files,
         Vec::new(),
         &input.config.layers,
     )

@@ -605,3 +605,46 @@ fn guess_module(package: &Package, path: &Path) -> (String, bool) {
     }
     (module, in_test)
 }
+
+/// The view workspace passes read of the walked files: their facts, the packages
+/// and the walked targets, the manifests, the layers.
+pub fn workspace_view<'a>(
+    ws: &'a Workspace,
+    targets: &[TargetRef],
+    files: impl Iterator<Item = (crate::api::FileId, &'a Walked)>,
+    manifests: Vec<crate::api::view::ManifestView<'a>>,
+    layers: &'a crate::api::layers::Layers,
+) -> crate::api::view::WorkspaceView<'a> {
+    use crate::api::view::{FileView, PackageView, TargetView, WorkspaceView};
+    WorkspaceView::new(
+        files
+            .map(|(file, w)| FileView {
+                file,
+                package: w.package,
+                target: w.target,
+                facts: &w.result.facts,
+            })
+            .collect(),
+        ws.packages
+            .iter()
+            .map(|p| PackageView {
+                name: &p.name,
+                renames: &p.renames,
+            })
+            .collect(),
+        targets
+            .iter()
+            .filter_map(|t| {
+                let target = ws.packages.get(t.package)?.targets.get(t.target)?;
+                Some(TargetView {
+                    package: t.package,
+                    crate_name: &target.crate_name,
+                    is_bin: target.is_bin,
+                    is_lib: target.is_lib,
+                })
+            })
+            .collect(),
+        manifests,
+        layers,
+    )
+}
