@@ -37,6 +37,7 @@ fn check(bytes: &[u8]) {
         return;
     };
     let text = text.strip_prefix('\u{feff}').unwrap_or(text);
+    doc_comments_only_lose_their_tokens(text);
     let config = Config::default();
     for include_tests in [false, true] {
         let input = FileInput {
@@ -78,5 +79,43 @@ fn check(bytes: &[u8]) {
             let _ = output::cargo_json::render(&report, view);
         }
         let _ = output::statistics::render(&report);
+    }
+}
+
+/// The analysis parses `text` with its doc comments made plain comments
+/// (`source::without_doc_comments`): the lexer must then see the same tokens at
+/// the same offsets, less the `#[doc]` attributes that came from comments.
+fn doc_comments_only_lose_their_tokens(text: &str) {
+    use proc_macro2::{TokenStream, TokenTree};
+    type Tokens = Vec<(String, std::ops::Range<usize>)>;
+    fn walk(stream: TokenStream, text: &str, out: &mut Tokens) {
+        for tree in stream {
+            let range = tree.span().byte_range();
+            let comment = text
+                .get(range.start..)
+                .is_some_and(|s| s.starts_with("//") || s.starts_with("/*"));
+            match tree {
+                _ if comment => {}
+                TokenTree::Group(g) => {
+                    out.push((format!("{:?}", g.delimiter()), range));
+                    walk(g.stream(), text, out);
+                }
+                other => out.push((other.to_string(), range)),
+            }
+        }
+    }
+    let tokens = |text: &str| {
+        let stream = text.parse::<TokenStream>().ok()?;
+        let mut out = Tokens::new();
+        walk(stream, text, &mut out);
+        proc_macro2::extra::invalidate_current_thread_spans();
+        Some(out)
+    };
+    let Some(plain) = cargo_panicfree::engine::source::without_doc_comments(text) else {
+        return;
+    };
+    assert_eq!(plain.len(), text.len(), "the same length");
+    if let Some(original) = tokens(text) {
+        assert_eq!(tokens(&plain), Some(original), "the same tokens");
     }
 }

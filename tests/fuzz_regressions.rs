@@ -30,6 +30,11 @@ fn the_pipeline_runs_on_awkward_inputs() {
         b"fn f() { x.unwrap() }",
         b"\xff\xfe not UTF-8",
         b"#![cfg(test)] fn f() { x.unwrap() }",
+        b"//! a\n/// b\nfn f() { let s = \"///\"; let c = '\"'; /** c */ x.unwrap() }",
+        b"/// a doc comment that documents nothing",
+        b"/** an unterminated doc comment",
+        b"/// a bare \r in a doc comment\nfn f() {}",
+        b"fn f() { r#\"//! \"# }",
     ] {
         pipeline::run(input);
     }

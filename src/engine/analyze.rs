@@ -175,7 +175,10 @@ pub fn analyze(text: &str, input: &FileInput<'_>) -> FileResult {
         );
     }
     let _forget = ForgetSpans;
-    let file = match syn::parse_file(text) {
+    // Doc comments become plain comments of the same length: no rule reads them,
+    // and every span stays a span of `text`.
+    let without_docs = source::without_doc_comments(text);
+    let file = match syn::parse_file(without_docs.as_deref().unwrap_or(text)) {
         Ok(file) => file,
         Err(e) => {
             let start = span::pos(e.span().start());
@@ -245,36 +248,8 @@ pub fn analyze(text: &str, input: &FileInput<'_>) -> FileResult {
 /// may nest deeper than the limit (a byte count bounds the measure from above).
 /// Most files need neither, and the lexer is a few percent of a cold run.
 fn needs_scan(text: &str, markers: &[String]) -> bool {
-    if markers.iter().any(|m| text.contains(m.as_str())) {
-        return true;
-    }
-    let (mut open, mut operators) = (0usize, 0usize);
-    let bytes = text.as_bytes();
-    let (mut in_word, mut after_close) = (false, false);
-    for (i, &b) in bytes.iter().enumerate() {
-        let word = b.is_ascii_alphanumeric() || b == b'_';
-        if word && !in_word && bytes.get(i..).is_some_and(source::starts_nesting_keyword) {
-            operators += 1;
-        }
-        in_word = word;
-        // A postfix call or index (`f()()`, `v[0][1]`); a comment in between
-        // counts as operators itself.
-        if matches!(b, b'(' | b'[') && after_close {
-            operators += 1;
-        }
-        if !b.is_ascii_whitespace() {
-            after_close = matches!(b, b')' | b']');
-        }
-        match b {
-            b'(' | b'[' | b'{' => open += 1,
-            b')' | b']' | b'}' | b';' | b',' | b'_' => {}
-            b if b.is_ascii_alphanumeric() || b.is_ascii_whitespace() => {}
-            _ => operators += 1,
-        }
-    }
-    open.saturating_mul(BRACKET_WEIGHT as usize)
-        .saturating_add(operators)
-        > MAX_NESTING as usize
+    markers.iter().any(|m| text.contains(m.as_str()))
+        || source::may_nest_deeper(text.as_bytes(), MAX_NESTING)
 }
 
 /// The site rules, in registry order.

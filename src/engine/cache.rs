@@ -68,13 +68,20 @@ impl Store {
         decode(&bytes)
     }
 
-    /// Writes `value` to `name` through a temporary file and a rename.
-    pub fn write<T: Serialize>(&self, name: &str, value: &T) -> Result<(), CacheError> {
+    /// Writes `value` to `name` through a temporary file and a rename;
+    /// `size_hint` is about the size of its encoding, so that it is built in
+    /// place.
+    pub fn write<T: Serialize>(
+        &self,
+        name: &str,
+        value: &T,
+        size_hint: usize,
+    ) -> Result<(), CacheError> {
         let fail = |why: String| CacheError {
             dir: self.dir.display().to_string(),
             why,
         };
-        let bytes = encode(value).map_err(fail)?;
+        let bytes = encode(value, size_hint).map_err(fail)?;
         atomic::write(&self.dir.join(name), &bytes).map_err(|e| fail(e.to_string()))
     }
 }
@@ -88,19 +95,29 @@ fn header() -> Vec<u8> {
     out
 }
 
-/// The bytes of a cache file holding `value`: header, checksum, payload.
-pub fn encode<T: Serialize>(value: &T) -> Result<Vec<u8>, String> {
-    let payload = postcard::to_stdvec(value).map_err(|e| e.to_string())?;
+/// The bytes of a cache file holding `value`: header, checksum, payload. The
+/// payload is encoded in place behind the header (`size_hint` bytes reserved),
+/// and its checksum filled in afterwards.
+pub fn encode<T: Serialize>(value: &T, size_hint: usize) -> Result<Vec<u8>, String> {
     let mut out = header();
-    out.extend_from_slice(&hash_bytes(&payload).to_le_bytes());
-    out.extend_from_slice(&payload);
+    let payload = out.len() + CHECKSUM;
+    out.reserve(CHECKSUM + size_hint);
+    out.extend_from_slice(&[0; CHECKSUM]);
+    let mut out = postcard::to_extend(value, out).map_err(|e| e.to_string())?;
+    let checksum = hash_bytes(out.get(payload..).unwrap_or_default()).to_le_bytes();
+    if let Some(slot) = out.get_mut(payload - CHECKSUM..payload) {
+        slot.copy_from_slice(&checksum);
+    }
     Ok(out)
 }
+
+/// The size of a payload's checksum, which follows the header.
+const CHECKSUM: usize = 16;
 
 /// The value of a cache file's bytes, when they are whole and of this version.
 pub fn decode<T: DeserializeOwned>(bytes: &[u8]) -> Option<T> {
     let rest = bytes.strip_prefix(header().as_slice())?;
-    let (checksum, payload) = rest.split_first_chunk::<16>()?;
+    let (checksum, payload) = rest.split_first_chunk::<CHECKSUM>()?;
     if u128::from_le_bytes(*checksum) != hash_bytes(payload) {
         return None;
     }
@@ -281,6 +298,11 @@ impl FileCache {
         entries.extend(kept);
         entries.sort_by(|a, b| (a.path, a.key).cmp(&(b.path, b.key)));
         entries.dedup_by(|a, b| (a.path, a.key) == (b.path, b.key));
-        store.write(FILES, &entries)
+        // Each entry: its bytes, its key, its path and their lengths.
+        let size = entries
+            .iter()
+            .map(|e| e.result.len() + e.path.as_os_str().len() + 32)
+            .sum();
+        store.write(FILES, &entries, size)
     }
 }

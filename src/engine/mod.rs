@@ -418,67 +418,78 @@ fn check_one(
     });
     findings.extend(on_workspace);
 
-    if let Err(e) = cache.save(walked.iter().filter_map(|w| {
-        let (key, bytes) = w.cached.as_ref()?;
-        Some((w.canonical.as_path(), *key, bytes.as_slice()))
-    })) {
-        warnings.push(e.to_string());
-    }
-
-    // What is reported: files not excluded by `scope.exclude`, and in FILES mode
-    // only the files named.
-    let reported = |file: &File| match (&file.kind, wanted) {
-        (_, _) if config.is_excluded(&file.display) => false,
-        (FileKind::Rust { .. }, Some(wanted)) => walked
-            .get(file.id.0 as usize)
-            .is_some_and(|w| wanted.contains(&w.canonical)),
-        (FileKind::Manifest, Some(_)) => false,
-        _ => true,
-    };
-    let shown: Vec<bool> = files.iter().map(reported).collect();
-    let files_checked = files
-        .iter()
-        .zip(&shown)
-        .filter(|(f, shown)| **shown && matches!(f.kind, FileKind::Rust { .. }))
-        .count();
-    findings.retain(|f| shown.get(f.file.0 as usize).copied().unwrap_or(false));
-    // Only the files with findings keep their text.
-    let with_findings: HashSet<FileId> = findings.iter().map(|f| f.file).collect();
-    for file in &mut files {
-        if !with_findings.contains(&file.id) {
-            file.text = None;
+    // The cache is written on a thread of its own while the report and the panic
+    // paths are built: on a cold run it is tens of megabytes.
+    std::thread::scope(|scope| {
+        let saving = scope.spawn(|| {
+            cache.save(walked.iter().filter_map(|w| {
+                let (key, bytes) = w.cached.as_ref()?;
+                Some((w.canonical.as_path(), *key, bytes.as_slice()))
+            }))
+        });
+        // What is reported: files not excluded by `scope.exclude`, and in FILES mode
+        // only the files named.
+        let reported = |file: &File| match (&file.kind, wanted) {
+            (_, _) if config.is_excluded(&file.display) => false,
+            (FileKind::Rust { .. }, Some(wanted)) => walked
+                .get(file.id.0 as usize)
+                .is_some_and(|w| wanted.contains(&w.canonical)),
+            (FileKind::Manifest, Some(_)) => false,
+            _ => true,
+        };
+        let shown: Vec<bool> = files.iter().map(reported).collect();
+        let files_checked = files
+            .iter()
+            .zip(&shown)
+            .filter(|(f, shown)| **shown && matches!(f.kind, FileKind::Rust { .. }))
+            .count();
+        findings.retain(|f| shown.get(f.file.0 as usize).copied().unwrap_or(false));
+        // Only the files with findings keep their text.
+        let with_findings: HashSet<FileId> = findings.iter().map(|f| f.file).collect();
+        for file in &mut files {
+            if !with_findings.contains(&file.id) {
+                file.text = None;
+            }
         }
-    }
-    let mut report = Report::new(files, files_checked, findings);
-    report.warnings = warnings;
-    report.reported = shown;
-    let sites: Vec<paths::SiteRef<'_>> = report
-        .findings
-        .iter()
-        .map(|f| paths::SiteRef {
-            item: f.item.as_deref(),
-            error: f.severity == crate::api::Severity::Error,
-            blocking: f.is_blocking(),
-            file: f.file,
-            start: f.span.start,
-        })
-        .collect();
-    let analysis = paths::analyze(
-        &paths::Input {
-            ws,
-            targets: &targets,
-            files: &walked,
-            findings: &sites,
-            config: &config,
-            manifest: manifest_text.as_deref(),
-        },
-        &request.paths,
-    );
-    for (finding, &n) in report.findings.iter_mut().zip(&analysis.reachable_from) {
-        finding.reachable_from = n;
-    }
-    report.paths = Some(analysis);
-    Ok(report)
+        let mut report = Report::new(files, files_checked, findings);
+        report.warnings = warnings;
+        report.reported = shown;
+        let sites: Vec<paths::SiteRef<'_>> = report
+            .findings
+            .iter()
+            .map(|f| paths::SiteRef {
+                item: f.item.as_deref(),
+                error: f.severity == crate::api::Severity::Error,
+                blocking: f.is_blocking(),
+                file: f.file,
+                start: f.span.start,
+            })
+            .collect();
+        let analysis = paths::analyze(
+            &paths::Input {
+                ws,
+                targets: &targets,
+                files: &walked,
+                findings: &sites,
+                config: &config,
+                manifest: manifest_text.as_deref(),
+            },
+            &request.paths,
+        );
+        for (finding, &n) in report.findings.iter_mut().zip(&analysis.reachable_from) {
+            finding.reachable_from = n;
+        }
+        report.paths = Some(analysis);
+        let saved = saving.join();
+        match saved {
+            Ok(Ok(())) => {}
+            Ok(Err(e)) => report.warnings.push(e.to_string()),
+            Err(_) => report.warnings.push(
+                "the cache could not be written (an internal error); it will be rebuilt".to_owned(),
+            ),
+        }
+        Ok(report)
+    })
 }
 
 /// The file table of the walked files (in walk order, so `FileId(i)` is

@@ -81,12 +81,243 @@ pub const NESTING_KEYWORDS: [&str; 12] = [
 /// Whether `bytes` (which starts a word) starts with one of [`NESTING_KEYWORDS`]
 /// as a whole word.
 pub fn starts_nesting_keyword(bytes: &[u8]) -> bool {
-    NESTING_KEYWORDS.iter().any(|k| {
+    // The keywords of `NESTING_KEYWORDS` by first letter: this runs at most word
+    // starts of every file.
+    let candidates: &[&str] = match bytes.first() {
+        Some(b'a') => &["as"],
+        Some(b'b') => &["become", "break"],
+        Some(b'e') => &["else"],
+        Some(b'f') => &["for"],
+        Some(b'i') => &["if", "in"],
+        Some(b'l') => &["let"],
+        Some(b'm') => &["match"],
+        Some(b'r') => &["return"],
+        Some(b'w') => &["while"],
+        Some(b'y') => &["yield"],
+        _ => &[],
+    };
+    candidates.iter().any(|k| {
         bytes.starts_with(k.as_bytes())
             && bytes
                 .get(k.len())
                 .is_none_or(|&b| !(b.is_ascii_alphanumeric() || b == b'_' || b >= 0x80))
     })
+}
+
+/// What a byte is to [`may_nest_deeper`].
+const WORD: u8 = 1;
+/// `(`, `[` or `{`; the value is also its weight, [`BRACKET_WEIGHT`].
+const OPEN: u8 = 2;
+/// An operator character (anything but words, space, brackets, `;` and `,`),
+/// weighing 1 (`OPEN >> 1`).
+const OPERATOR: u8 = 4;
+/// `)` or `]`, after which a `(` or `[` is a postfix call or index.
+const CLOSE: u8 = 8;
+const SPACE: u8 = 16;
+/// The first letter of one of [`NESTING_KEYWORDS`].
+const KEYWORD_START: u8 = 32;
+
+/// The class of every byte, for a lookup per byte.
+#[allow(
+    clippy::indexing_slicing,
+    reason = "a const initialiser: an index out of bounds fails the build, never a run"
+)]
+const CLASSES: [u8; 256] = {
+    let mut table = [0u8; 256];
+    let mut i = 0;
+    while i < 256 {
+        let b = i as u8;
+        table[i] = match b {
+            b'a' | b'b' | b'e' | b'f' | b'i' | b'l' | b'm' | b'r' | b'w' | b'y' => {
+                WORD | KEYWORD_START
+            }
+            b'_' => WORD,
+            _ if b.is_ascii_alphanumeric() => WORD,
+            _ if b.is_ascii_whitespace() => SPACE,
+            b'(' | b'[' | b'{' => OPEN,
+            b')' | b']' => CLOSE,
+            b'}' | b';' | b',' => 0,
+            _ => OPERATOR,
+        };
+        i += 1;
+    }
+    table
+};
+
+fn class(b: u8) -> u8 {
+    CLASSES.get(usize::from(b)).copied().unwrap_or(OPERATOR)
+}
+
+/// Whether `bytes` may nest deeper than `limit` ([`Scan::max_nesting`]), from a
+/// bound above the measure that needs no lexer: every bracket counts
+/// [`BRACKET_WEIGHT`], every operator character, keyword and postfix bracket 1,
+/// as if all of them were open at once. A table lookup per byte, so that the
+/// files that cannot come near the limit (nearly all) skip the lexer cheaply.
+pub fn may_nest_deeper(bytes: &[u8], limit: u32) -> bool {
+    // Each byte adds at most `BRACKET_WEIGHT`.
+    if bytes.len().saturating_mul(BRACKET_WEIGHT as usize) <= limit as usize {
+        return false;
+    }
+    let limit = limit as usize;
+    let (mut bound, mut in_word, mut after_close) = (0usize, false, false);
+    for (i, &b) in bytes.iter().enumerate() {
+        let class = class(b);
+        if class & KEYWORD_START != 0
+            && !in_word
+            && bytes.get(i..).is_some_and(starts_nesting_keyword)
+        {
+            bound += 1;
+        }
+        in_word = class & WORD != 0;
+        bound += usize::from(class & OPEN) + usize::from((class & OPERATOR) >> 2);
+        // A postfix call or index (`f()()`, `v[0][1]`); a comment in between
+        // counts as operators itself.
+        if after_close && class & OPEN != 0 && b != b'{' {
+            bound += 1;
+        }
+        if class & SPACE == 0 {
+            after_close = class & CLOSE != 0;
+        }
+        if bound > limit {
+            return true;
+        }
+    }
+    false
+}
+
+/// `text` with each doc comment made a plain comment of the same length
+/// (`///`, `//!` and `/**`, `/*!` lose their third character to a space), or
+/// `None` when it has none, or when it has a literal or comment that does not end
+/// (the parser then reports the original).
+///
+/// The parser turns every doc comment into a `#[doc = ".."]` attribute, with an
+/// escaped string literal, that no rule reads: a tenth of the parse on documented
+/// code. Offsets, lines and columns stay the same, so every span is still a span
+/// of the original text. One difference: a doc comment that documents nothing,
+/// which rustc rejects, is no longer a parse error.
+pub fn without_doc_comments(text: &str) -> Option<String> {
+    let bytes = text.as_bytes();
+    let mut docs = Vec::new();
+    let mut at = 0;
+    while let Some(found) = bytes
+        .get(at..)
+        .and_then(|b| memchr::memchr3(b'"', b'\'', b'/', b))
+    {
+        let start = at + found;
+        at = match bytes.get(start..)? {
+            [b'/', b'/', rest @ ..] => {
+                if matches!(rest, [b'!', ..])
+                    || matches!(rest, [b'/', next, ..] if *next != b'/')
+                    || rest == b"/"
+                {
+                    docs.push(start + 2);
+                }
+                memchr::memchr(b'\n', rest).map_or(bytes.len(), |n| start + 2 + n + 1)
+            }
+            [b'/', b'*', rest @ ..] => {
+                if matches!(rest, [b'!', ..])
+                    || matches!(rest, [b'*', next, ..] if !matches!(next, b'*' | b'/'))
+                {
+                    docs.push(start + 2);
+                }
+                block_comment_end(bytes, start + 2)?
+            }
+            [b'"', ..] => string_end(bytes, start)?,
+            [b'\'', rest @ ..] => start + 1 + char_literal_len(rest),
+            _ => start + 1,
+        };
+    }
+    if docs.is_empty() {
+        return None;
+    }
+    let mut out = bytes.to_vec();
+    for doc in docs {
+        if let Some(b) = out.get_mut(doc) {
+            *b = b' ';
+        }
+    }
+    String::from_utf8(out).ok()
+}
+
+/// The offset just past the `*/` that closes a block comment whose body starts
+/// at `from`; block comments nest.
+fn block_comment_end(bytes: &[u8], from: usize) -> Option<usize> {
+    let mut depth = 1usize;
+    let mut at = from;
+    loop {
+        let found = at + memchr::memchr2(b'*', b'/', bytes.get(at..)?)?;
+        match bytes.get(found..)? {
+            [b'*', b'/', ..] => {
+                depth -= 1;
+                at = found + 2;
+                if depth == 0 {
+                    return Some(at);
+                }
+            }
+            [b'/', b'*', ..] => {
+                depth += 1;
+                at = found + 2;
+            }
+            _ => at = found + 1,
+        }
+    }
+}
+
+/// The offset just past the string literal whose `"` is at `quote`: a raw string
+/// (`r"`, `r#"`, `br##"`..) when an `r` and hashes lead to the quote, else one
+/// with escapes.
+fn string_end(bytes: &[u8], quote: usize) -> Option<usize> {
+    let before = bytes.get(..quote)?;
+    let hashes = before.iter().rev().take_while(|&&b| b == b'#').count();
+    let prefix = before.get(..before.len() - hashes)?;
+    if prefix.last() == Some(&b'r') {
+        let word = prefix
+            .iter()
+            .rev()
+            .take_while(|&&b| b.is_ascii_alphanumeric() || b == b'_' || b >= 0x80);
+        if matches!(word.count(), 1) || matches!(prefix.iter().rev().nth(1), Some(b'b' | b'c')) {
+            let mut at = quote + 1;
+            loop {
+                let found = at + memchr::memchr(b'"', bytes.get(at..)?)?;
+                let closes = bytes
+                    .get(found + 1..found + 1 + hashes)
+                    .is_some_and(|h| h.iter().all(|&b| b == b'#'));
+                if closes {
+                    return Some(found + 1 + hashes);
+                }
+                at = found + 1;
+            }
+        }
+    }
+    let mut at = quote + 1;
+    loop {
+        let found = at + memchr::memchr2(b'"', b'\\', bytes.get(at..)?)?;
+        match bytes.get(found)? {
+            b'\\' => at = found + 2,
+            _ => return Some(found + 1),
+        }
+    }
+}
+
+/// How many bytes after a `'` belong to a character literal (`'a'`, `'\n'`,
+/// `'\u{1F600}'`, `'"'`), or 0 for a lifetime or label.
+fn char_literal_len(rest: &[u8]) -> usize {
+    match rest {
+        [b'\\', _, tail @ ..] => memchr::memchr(b'\'', tail).map_or(0, |n| n + 3),
+        [first, tail @ ..] => {
+            let width = match first {
+                0xF0.. => 4,
+                0xE0.. => 3,
+                0xC0.. => 2,
+                _ => 1,
+            };
+            match tail.get(width - 1) {
+                Some(b'\'') => width + 1,
+                _ => 0,
+            }
+        }
+        [] => 0,
+    }
 }
 
 /// The character at a position of `text` (1-based line and column, in characters).
@@ -745,6 +976,13 @@ mod tests {
             scan("fn f() { if if a { b } else { c } { d } }").max_nesting,
             2 + 3 + 2
         );
+        for keyword in NESTING_KEYWORDS {
+            assert!(starts_nesting_keyword(keyword.as_bytes()), "{keyword}");
+            assert!(starts_nesting_keyword(format!("{keyword} x").as_bytes()));
+            assert!(!starts_nesting_keyword(format!("{keyword}x").as_bytes()));
+            let first = keyword.as_bytes().first().copied().unwrap_or(0);
+            assert_ne!(class(first) & KEYWORD_START, 0, "{keyword}");
+        }
         assert!(starts_nesting_keyword(b"match x"));
         assert!(starts_nesting_keyword(b"in"));
         assert!(!starts_nesting_keyword(b"inner"));
@@ -780,5 +1018,156 @@ mod tests {
         assert_eq!(scan(&nested).max_nesting, 2 + 3 * (2 + 2));
         let blocks = format!("fn f() {{ {{1}}{} }}", " - {1}".repeat(10));
         assert_eq!(scan(&blocks).max_nesting, 2 + 10 + 2);
+    }
+    #[test]
+    fn the_bound_is_above_the_measure() {
+        let mut texts: Vec<String> = [
+            "fn f() { x()()() }",
+            "fn f() { v[0] [1] /* c */ [2] }",
+            "fn f() { if if a { b } else { c } { d } }",
+            "fn f() { return return return 1 }",
+            "fn f() { let s = \"((((\"; 'a' as u8 as u8 }",
+        ]
+        .map(str::to_owned)
+        .into();
+        texts.push(format!(
+            "fn f() {{ {}1{} }}",
+            "- - { ".repeat(300),
+            " }".repeat(300)
+        ));
+        texts.push(format!(
+            "fn f() {{ if a {{}} {}else {{}} }}",
+            "else if b {} ".repeat(900)
+        ));
+        texts.push(format!("fn f() {{ x{} }}", "()".repeat(3000)));
+        for dir in std::fs::read_dir("fixtures")
+            .into_iter()
+            .flatten()
+            .flatten()
+        {
+            for file in std::fs::read_dir(dir.path())
+                .into_iter()
+                .flatten()
+                .flatten()
+            {
+                texts.extend(std::fs::read_to_string(file.path()));
+            }
+        }
+        assert!(texts.len() > 20);
+        for text in &texts {
+            let measured = scan(text).max_nesting;
+            if measured > 0 {
+                assert!(may_nest_deeper(text.as_bytes(), measured - 1), "{text}");
+            }
+        }
+        // Short texts never need the lexer for the bound: two per byte at most.
+        assert!(!may_nest_deeper(b"((((", 8));
+        assert!(may_nest_deeper(b"((((", 7));
+    }
+    /// The tokens of `text` with their byte ranges, groups flattened, leaving out
+    /// the `#[doc = ".."]` attributes that the lexer made of doc comments.
+    fn tokens_without_docs(text: &str) -> Vec<(String, std::ops::Range<usize>)> {
+        use proc_macro2::{TokenStream, TokenTree};
+        fn walk(stream: TokenStream, text: &str, out: &mut Vec<(String, std::ops::Range<usize>)>) {
+            let trees: Vec<TokenTree> = stream.into_iter().collect();
+            let from_comment = |t: &TokenTree| {
+                let r = t.span().byte_range();
+                text.get(r.start..)
+                    .is_some_and(|s| s.starts_with("//") || s.starts_with("/*"))
+            };
+            for tree in &trees {
+                if from_comment(tree) {
+                    continue;
+                }
+                match tree {
+                    TokenTree::Group(g) => {
+                        out.push((format!("{:?}", g.delimiter()), g.span().byte_range()));
+                        walk(g.stream(), text, out);
+                    }
+                    other => out.push((other.to_string(), other.span().byte_range())),
+                }
+            }
+        }
+        let stream: TokenStream = text.parse().expect("the text lexes");
+        let mut out = Vec::new();
+        walk(stream, text, &mut out);
+        out
+    }
+
+    #[test]
+    fn doc_comments_become_plain_comments_of_the_same_length() {
+        let text = "//! crate\n/// an item\nfn f() {} /** block */ fn g() {}\n/*! inner */";
+        let plain = without_doc_comments(text).expect("docs");
+        assert_eq!(
+            plain,
+            "//  crate\n//  an item\nfn f() {} /*  block */ fn g() {}\n/*  inner */"
+        );
+        // Not doc comments, or not comments at all: nothing to do.
+        for text in [
+            "//// four\n/**/ /***/ /*** x */ fn f() {}",
+            "fn f() { let s = \"/// in a string\"; }",
+            "fn f() { let s = r#\"/// \"raw\" //! \"#; }",
+            "fn f() { let s = br##\"/**\"# x\"##; }",
+            "fn f() { let s = \"\\\" ///\"; }",
+            "fn f() { let c = '\"'; let s = \"///\"; }",
+            "fn f<'a>(x: &'a str) { let s = \"///\"; let c = '\\''; let u = '\\u{2F}'; }",
+            "/* nested /* /// */ still a comment */ fn f() {}",
+            "fn f() { let s = \"unterminated /// ",
+        ] {
+            assert_eq!(without_doc_comments(text), None, "{text}");
+        }
+        // After the tricky literals, a doc comment is still found.
+        let text = "fn f<'a>() { let c = '\"'; let d = 'é'; let r = r\"\\\"; }\n/// doc\nfn g() {}";
+        assert!(without_doc_comments(text).is_some_and(|t| t.contains("//  doc")));
+    }
+
+    #[test]
+    fn the_parser_sees_the_same_tokens_without_doc_comments() {
+        let mut texts = vec![
+            "/// a\n#[doc = \"explicit\"]\nfn f() { /** b */ let x = 1; }\n".to_owned(),
+            "struct S {\n    /// field\n    a: u8, //! odd but lexes\n}\n".to_owned(),
+        ];
+        for dir in std::fs::read_dir("fixtures")
+            .into_iter()
+            .flatten()
+            .flatten()
+        {
+            for file in std::fs::read_dir(dir.path())
+                .into_iter()
+                .flatten()
+                .flatten()
+            {
+                texts.extend(std::fs::read_to_string(file.path()));
+            }
+        }
+        // And this crate's own sources, which are documented.
+        for dir in [
+            "src/api",
+            "src/engine",
+            "src/rules",
+            "src/output",
+            "src/cli",
+        ] {
+            for file in std::fs::read_dir(dir).into_iter().flatten().flatten() {
+                texts.extend(std::fs::read_to_string(file.path()));
+            }
+        }
+        let mut stripped = 0;
+        for text in texts
+            .iter()
+            .filter(|t| t.parse::<proc_macro2::TokenStream>().is_ok())
+        {
+            if let Some(plain) = without_doc_comments(text) {
+                stripped += 1;
+                assert_eq!(plain.len(), text.len());
+                assert_eq!(
+                    tokens_without_docs(&plain),
+                    tokens_without_docs(text),
+                    "{text}"
+                );
+                assert!(!tokens_without_docs(&plain).is_empty());
+            }
+        }
+        assert!(stripped > 50, "{stripped}");
     }
 }
