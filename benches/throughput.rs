@@ -50,6 +50,8 @@ struct Sample {
 }
 
 fn main() {
+    // The binary's allocator settings, for every mode alike.
+    cargo_panicfree::cli::tune_allocator();
     let Some(options) = parse_args() else {
         println!("usage: cargo bench --bench throughput -- DIR [--runs N] [--small DIR]");
         return;

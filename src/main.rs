@@ -11,6 +11,7 @@ use cargo_panicfree::engine::guard::{boundary, install_panic_hook};
 static ALLOCATOR: mimalloc::MiMalloc = mimalloc::MiMalloc;
 
 fn main() -> ExitCode {
+    cli::tune_allocator();
     install_panic_hook();
     let args = match Cli::parse_args(std::env::args_os()) {
         Ok(args) => args,

@@ -74,6 +74,26 @@ impl Outcome {
     }
 }
 
+/// Tells mimalloc (the binary's allocator) never to hand freed memory back to
+/// the OS. A check frees a syntax tree per file; by default mimalloc returns
+/// freed pages a second later, and later files' trees fault them in again, each
+/// one zeroed by the kernel. On the vendored workspace of the benchmark, never
+/// returning them cut a cold run's page faults from 75,000 to 12,000 and its CPU
+/// time by about 13%, and a parse alone by a fifth, with the same peak memory.
+/// The run is one short process: what it frees is reused, not wasted.
+///
+/// Does nothing when the build could not read the option's number from
+/// mimalloc's header (`build.rs`).
+pub fn tune_allocator() {
+    let option = option_env!("PANICFREE_MI_OPTION_PURGE_DELAY").and_then(|n| n.parse().ok());
+    if let Some(option) = option {
+        // SAFETY: `mi_option_set` stores the value of a valid option number (read
+        // from the header of the mimalloc that is linked); mimalloc reads it when
+        // it next considers purging. No memory is touched.
+        unsafe { libmimalloc_sys::mi_option_set(option, -1) };
+    }
+}
+
 /// The engine's request for these arguments.
 pub fn request(args: &CheckArgs) -> Request {
     Request {
@@ -212,4 +232,24 @@ fn append(path: &Path, text: &str) -> Result<(), RunError> {
             path: path.display().to_string(),
             source,
         })
+}
+
+#[cfg(test)]
+mod tests {
+    #[test]
+    fn the_allocator_is_told_never_to_purge() {
+        // The build found the option in mimalloc's header; a mimalloc whose header
+        // no longer reads as `build.rs` expects fails here, not silently.
+        let option: i32 = option_env!("PANICFREE_MI_OPTION_PURGE_DELAY")
+            .and_then(|n| n.parse().ok())
+            .expect("build.rs read mi_option_purge_delay from mimalloc.h");
+        // SAFETY: reads an option's value.
+        let before = unsafe { libmimalloc_sys::mi_option_get(option) };
+        // The default of `purge_delay` (10 ms in mimalloc 2, 1,000 in 3), unless a
+        // test ran first.
+        assert!(matches!(before, 10 | 1000 | -1), "{before}");
+        super::tune_allocator();
+        // SAFETY: as above.
+        assert_eq!(unsafe { libmimalloc_sys::mi_option_get(option) }, -1);
+    }
 }
