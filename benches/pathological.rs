@@ -1,6 +1,6 @@
 //! What the biggest pathological inputs cost the release binary, cold.
 //!
-//!     cargo bench --bench pathological [-- --only tree|unwraps|line|chain]
+//!     cargo bench --bench pathological [-- --only tree|unwraps|line|chain|types]
 //!
 //! Generates, in a temporary directory:
 //!
@@ -10,6 +10,7 @@
 //! - `line`: a 10 MB file on one line, with a finding every 100 KB;
 //! - `chain`: one method chain of 11,900 `.unwrap()`s (just under the nesting
 //!   limit) and a router of 5,000 `.route(..)`s, each one expression;
+//! - `types`: a parameter type and a return type 5,000 levels of `impl Fn() -> ` deep;
 //!
 //! and runs the binary on each, cold (an empty cache, so `cargo metadata` runs and
 //! the cache is written), with `--format json` and `--format human`, the report
@@ -28,7 +29,7 @@ struct Input {
     make: fn(&Path) -> u64,
 }
 
-const INPUTS: [Input; 4] = [
+const INPUTS: [Input; 5] = [
     Input {
         name: "tree",
         what: "100,000 module files",
@@ -48,6 +49,11 @@ const INPUTS: [Input; 4] = [
         name: "chain",
         what: "a chain of 11,900 unwraps and a router of 5,000 routes",
         make: long_chains,
+    },
+    Input {
+        name: "types",
+        what: "types 5,000 levels of `impl Fn() -> ` deep",
+        make: deep_types,
     },
 ];
 
@@ -201,5 +207,11 @@ fn long_chains(root: &Path) -> u64 {
         ".unwrap()".repeat(11_900),
         ".route(\"/\", get(h))".repeat(5_000)
     );
+    write(root, "src/lib.rs", &source)
+}
+
+fn deep_types(root: &Path) -> u64 {
+    let nested = "impl Fn() -> ".repeat(5_000);
+    let source = format!("pub fn f(g: {nested}u8) {{}}\nfn r() -> {nested}u8 {{ loop {{}} }}\n");
     write(root, "src/lib.rs", &source)
 }

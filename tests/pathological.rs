@@ -355,6 +355,23 @@ fn a_method_chain_just_under_the_nesting_limit() {
     );
 }
 
+/// Regression (issue 11): the facts of a signature asked each path nested in the
+/// return type of another for its end, walking the rest of the type each time,
+/// quadratic in its depth (5,000 levels of `impl Fn() -> ` took 6 s in a debug build).
+#[test]
+fn a_signature_type_nested_five_thousand_deep() {
+    let nested = "impl Fn() -> ".repeat(5_000);
+    let source = format!(
+        "pub fn f(g: {nested}u8) {{}}\nfn r() -> {nested}u8 {{ loop {{}} }}\n\
+         pub fn u(o: Option<u8>) -> u8 {{ o.unwrap() }}\n"
+    );
+    let dir = package(&[("src/lib.rs", &source)]);
+    let outputs = every_format(dir.path(), &[], 1, false);
+    let report = json_of(&outputs[1]);
+    assert_eq!(report["summary"]["findings"], 1);
+    assert_eq!(first_and_last(&report), [(3, 35, 43); 2]);
+}
+
 #[test]
 fn two_hundred_levels_of_inline_and_file_modules() {
     let unwrap = "pub fn f(o: Option<u8>) -> u8 { o.unwrap() }";
