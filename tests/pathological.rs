@@ -439,6 +439,58 @@ fn a_directory_symlink_loop_inside_src() {
     );
 }
 
+/// Regression (issue 11): in FILES mode a named file that is a symlink out of the
+/// workspace was shown by its target, `//dev/zero`, and checked without its
+/// package; it is shown as it sits in the workspace, like every other path.
+#[cfg(unix)]
+#[test]
+fn a_named_file_that_links_out_of_the_workspace_is_shown_where_it_sits() {
+    let dir = package(&[]);
+    std::fs::create_dir_all(dir.path().join("src")).expect("src");
+    std::os::unix::fs::symlink("/dev/zero", dir.path().join("src/lib.rs")).expect("symlink");
+    for out in every_format(dir.path(), &["src/lib.rs"], 1, false) {
+        let shown = text(&out.stdout);
+        assert!(!shown.contains("dev/zero"), "{shown}");
+    }
+    let outputs = every_format(dir.path(), &["./src/lib.rs"], 1, false);
+    let found = findings(&outputs[1]);
+    assert_eq!(found.len(), 1, "{found:?}");
+    assert_eq!(
+        (found[0].0.as_str(), found[0].1.as_str()),
+        ("src/lib.rs", "parse-error")
+    );
+    assert!(found[0].2.contains("not a regular file"), "{found:?}");
+    assert!(text(&outputs[4].stdout).starts_with("src/lib.rs:1:1: parse-error"));
+
+    // A module file that links to a file outside every workspace is the package's
+    // module all the same.
+    let outside = tempfile::tempdir().expect("temp dir");
+    write(
+        outside.path(),
+        "shared.rs",
+        "pub fn f(o: Option<u8>) -> u8 { o.unwrap() }\n",
+    );
+    let dir = package(&[("src/lib.rs", "pub mod ext;\n")]);
+    std::os::unix::fs::symlink(
+        outside.path().join("shared.rs"),
+        dir.path().join("src/ext.rs"),
+    )
+    .expect("symlink");
+    let elsewhere = outside.path().to_str().expect("UTF-8");
+    let outputs = every_format(dir.path(), &["src/ext.rs"], 1, false);
+    for out in &outputs {
+        let shown = text(&out.stdout);
+        assert!(!shown.contains(elsewhere), "{shown}");
+    }
+    let report = json_of(&outputs[1]);
+    let finding = &report["findings"][0];
+    assert_eq!(report["summary"]["findings"], 1);
+    assert_eq!(
+        (&finding["path"], &finding["package"], &finding["rule"]),
+        (&"src/ext.rs".into(), &"demo".into(), &"unwrap".into())
+    );
+}
+
 #[test]
 fn a_path_attribute_that_names_a_directory() {
     let dir = package(&[
