@@ -1,6 +1,6 @@
 //! What the biggest pathological inputs cost the release binary, cold.
 //!
-//!     cargo bench --bench pathological [-- --only tree|unwraps|line]
+//!     cargo bench --bench pathological [-- --only tree|unwraps|line|chain|types]
 //!
 //! Generates, in a temporary directory:
 //!
@@ -8,6 +8,9 @@
 //!   file in a hundred with an `unwrap()`);
 //! - `unwraps`: one file of 1,000,000 `.unwrap()` calls, one a line;
 //! - `line`: a 10 MB file on one line, with a finding every 100 KB;
+//! - `chain`: one method chain of 11,900 `.unwrap()`s (just under the nesting
+//!   limit) and a router of 5,000 `.route(..)`s, each one expression;
+//! - `types`: a parameter type and a return type 5,000 levels of `impl Fn() -> ` deep;
 //!
 //! and runs the binary on each, cold (an empty cache, so `cargo metadata` runs and
 //! the cache is written), with `--format json` and `--format human`, the report
@@ -26,7 +29,7 @@ struct Input {
     make: fn(&Path) -> u64,
 }
 
-const INPUTS: [Input; 3] = [
+const INPUTS: [Input; 5] = [
     Input {
         name: "tree",
         what: "100,000 module files",
@@ -41,6 +44,16 @@ const INPUTS: [Input; 3] = [
         name: "line",
         what: "10 MB on one line",
         make: one_line,
+    },
+    Input {
+        name: "chain",
+        what: "a chain of 11,900 unwraps and a router of 5,000 routes",
+        make: long_chains,
+    },
+    Input {
+        name: "types",
+        what: "types 5,000 levels of `impl Fn() -> ` deep",
+        make: deep_types,
     },
 ];
 
@@ -186,4 +199,19 @@ fn one_line(root: &Path) -> u64 {
     }
     line.push_str("x }");
     write(root, "src/lib.rs", &line)
+}
+
+fn long_chains(root: &Path) -> u64 {
+    let source = format!(
+        "pub fn f(x: Option<u8>) -> u8 {{ x{} }}\npub fn h() {{}}\npub fn app() {{ let _ = Router::new(){}; }}\n",
+        ".unwrap()".repeat(11_900),
+        ".route(\"/\", get(h))".repeat(5_000)
+    );
+    write(root, "src/lib.rs", &source)
+}
+
+fn deep_types(root: &Path) -> u64 {
+    let nested = "impl Fn() -> ".repeat(5_000);
+    let source = format!("pub fn f(g: {nested}u8) {{}}\nfn r() -> {nested}u8 {{ loop {{}} }}\n");
+    write(root, "src/lib.rs", &source)
 }

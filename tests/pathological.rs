@@ -317,6 +317,61 @@ fn a_hundred_thousand_unwraps_in_one_file() {
     assert_eq!(editor_lines.filter(|l| !l.is_empty()).count(), 100_000);
 }
 
+/// The first and last finding of a JSON report: (line, column, end_column).
+fn first_and_last(report: &serde_json::Value) -> [(u64, u64, u64); 2] {
+    let findings = report["findings"].as_array().expect("findings");
+    let at = |f: Option<&serde_json::Value>| {
+        let f = f.expect("a finding");
+        let n = |key: &str| f[key].as_u64().expect(key);
+        (n("line"), n("column"), n("end_column"))
+    };
+    [at(findings.first()), at(findings.last())]
+}
+
+/// Regression (issue 11): the call facts read a method chain once per link of it,
+/// quadratic in its length (6,000 chained `.unwrap()`s took 6.4 s in a debug build).
+#[test]
+fn a_method_chain_just_under_the_nesting_limit() {
+    let links = 11_900;
+    let head = "pub fn f(x: Option<u8>) -> u8 { x";
+    // And a router of 5,000 routes, whose chain is read once as a router.
+    let source = format!(
+        "{head}{} }}\npub fn h() {{}}\npub fn app() {{ let _ = Router::new(){}; }}\n",
+        ".unwrap()".repeat(links),
+        ".route(\"/\", get(h))".repeat(5_000)
+    );
+    let dir = package(&[("src/lib.rs", &source)]);
+    let outputs = every_format(dir.path(), &[], 1, false);
+    let report = json_of(&outputs[1]);
+    assert_eq!(report["summary"]["findings"], links);
+    // Each finding covers its own `unwrap()`: the first one starts at the first
+    // `unwrap` (after `x.`), the last one ends after the last `()`.
+    let first = head.len() as u64 + 2;
+    let last_end = (head.len() + ".unwrap()".len() * links) as u64 + 1;
+    let last = last_end - "unwrap()".len() as u64;
+    assert_eq!(
+        first_and_last(&report),
+        [(1, first, first + 8), (1, last, last_end)]
+    );
+}
+
+/// Regression (issue 11): the facts of a signature asked each path nested in the
+/// return type of another for its end, walking the rest of the type each time,
+/// quadratic in its depth (5,000 levels of `impl Fn() -> ` took 6 s in a debug build).
+#[test]
+fn a_signature_type_nested_five_thousand_deep() {
+    let nested = "impl Fn() -> ".repeat(5_000);
+    let source = format!(
+        "pub fn f(g: {nested}u8) {{}}\nfn r() -> {nested}u8 {{ loop {{}} }}\n\
+         pub fn u(o: Option<u8>) -> u8 {{ o.unwrap() }}\n"
+    );
+    let dir = package(&[("src/lib.rs", &source)]);
+    let outputs = every_format(dir.path(), &[], 1, false);
+    let report = json_of(&outputs[1]);
+    assert_eq!(report["summary"]["findings"], 1);
+    assert_eq!(first_and_last(&report), [(3, 35, 43); 2]);
+}
+
 #[test]
 fn two_hundred_levels_of_inline_and_file_modules() {
     let unwrap = "pub fn f(o: Option<u8>) -> u8 { o.unwrap() }";
@@ -381,6 +436,58 @@ fn a_directory_symlink_loop_inside_src() {
     assert_eq!(
         found[0].2,
         "circular modules: `src/a/mod.rs` -> `src/a/a/mod.rs`"
+    );
+}
+
+/// Regression (issue 11): in FILES mode a named file that is a symlink out of the
+/// workspace was shown by its target, `//dev/zero`, and checked without its
+/// package; it is shown as it sits in the workspace, like every other path.
+#[cfg(unix)]
+#[test]
+fn a_named_file_that_links_out_of_the_workspace_is_shown_where_it_sits() {
+    let dir = package(&[]);
+    std::fs::create_dir_all(dir.path().join("src")).expect("src");
+    std::os::unix::fs::symlink("/dev/zero", dir.path().join("src/lib.rs")).expect("symlink");
+    for out in every_format(dir.path(), &["src/lib.rs"], 1, false) {
+        let shown = text(&out.stdout);
+        assert!(!shown.contains("dev/zero"), "{shown}");
+    }
+    let outputs = every_format(dir.path(), &["./src/lib.rs"], 1, false);
+    let found = findings(&outputs[1]);
+    assert_eq!(found.len(), 1, "{found:?}");
+    assert_eq!(
+        (found[0].0.as_str(), found[0].1.as_str()),
+        ("src/lib.rs", "parse-error")
+    );
+    assert!(found[0].2.contains("not a regular file"), "{found:?}");
+    assert!(text(&outputs[4].stdout).starts_with("src/lib.rs:1:1: parse-error"));
+
+    // A module file that links to a file outside every workspace is the package's
+    // module all the same.
+    let outside = tempfile::tempdir().expect("temp dir");
+    write(
+        outside.path(),
+        "shared.rs",
+        "pub fn f(o: Option<u8>) -> u8 { o.unwrap() }\n",
+    );
+    let dir = package(&[("src/lib.rs", "pub mod ext;\n")]);
+    std::os::unix::fs::symlink(
+        outside.path().join("shared.rs"),
+        dir.path().join("src/ext.rs"),
+    )
+    .expect("symlink");
+    let elsewhere = outside.path().to_str().expect("UTF-8");
+    let outputs = every_format(dir.path(), &["src/ext.rs"], 1, false);
+    for out in &outputs {
+        let shown = text(&out.stdout);
+        assert!(!shown.contains(elsewhere), "{shown}");
+    }
+    let report = json_of(&outputs[1]);
+    let finding = &report["findings"][0];
+    assert_eq!(report["summary"]["findings"], 1);
+    assert_eq!(
+        (&finding["path"], &finding["package"], &finding["rule"]),
+        (&"src/ext.rs".into(), &"demo".into(), &"unwrap".into())
     );
 }
 

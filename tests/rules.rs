@@ -25,42 +25,97 @@ fn findings(text: &str) -> Expected {
     found
 }
 
-/// Every fixture file, `fixtures/<rule>/<name>.rs`. Anything else in a rule's
-/// folder (a subfolder, a file that is not `.rs`), a rule folder that names no
-/// rule, or a loose file in `fixtures/` would be silently ignored: it fails instead.
+/// Every fixture file, `fixtures/<rule>/<name>.rs`; it fails on anything misplaced
+/// (see [`fixture_files_in`]).
 fn fixture_files() -> Vec<PathBuf> {
     let root = Path::new(env!("CARGO_MANIFEST_DIR")).join("fixtures");
+    fixture_files_in(&root)
+        .unwrap_or_else(|misplaced| panic!("misplaced fixtures:\n{}", misplaced.join("\n")))
+}
+
+/// Every fixture file under `root` (`<root>/<rule>/<name>.rs`), or what is misplaced
+/// there. Anything else in a rule's folder (a subfolder, a file that is not `.rs`),
+/// a rule folder that names no rule, or a loose file would be silently ignored: it
+/// is refused instead.
+fn fixture_files_in(root: &Path) -> Result<Vec<PathBuf>, Vec<String>> {
     let mut files = Vec::new();
-    for dir in std::fs::read_dir(&root).expect("fixtures/ exists") {
+    let mut misplaced = Vec::new();
+    for dir in std::fs::read_dir(root).expect("fixtures/ exists") {
         let dir = dir.expect("readable").path();
         let name = dir.file_name().and_then(|n| n.to_str()).unwrap_or("");
         if !dir.is_dir() {
-            assert_eq!(
-                name, "README.md",
-                "fixtures/{name}: a loose file is never checked"
-            );
+            if name != "README.md" {
+                misplaced.push(format!("fixtures/{name}: a loose file is never checked"));
+            }
             continue;
         }
         if dir.join("Cargo.toml").exists() {
             // A fixture workspace, checked by its own tests.
             continue;
         }
-        assert!(
-            cargo_panicfree::rules::by_name(name).is_some(),
-            "fixtures/{name}/ names no rule: its fixtures would not be what they claim"
-        );
+        if cargo_panicfree::rules::by_name(name).is_none() {
+            misplaced.push(format!(
+                "fixtures/{name}/ names no rule: its fixtures would not be what they claim"
+            ));
+            continue;
+        }
         for file in std::fs::read_dir(&dir).expect("readable") {
             let path = file.expect("readable").path();
-            assert!(
-                path.is_file() && path.extension().is_some_and(|e| e == "rs"),
-                "{}: only `.rs` fixtures belong in a rule folder (subfolders are never checked)",
-                path.display()
-            );
-            files.push(path);
+            if path.is_file() && path.extension().is_some_and(|e| e == "rs") {
+                files.push(path);
+                continue;
+            }
+            let file = path.file_name().and_then(|n| n.to_str()).unwrap_or("");
+            misplaced.push(format!(
+                "fixtures/{name}/{file}: only `.rs` fixtures belong in a rule folder (subfolders are never checked)"
+            ));
         }
     }
+    if !misplaced.is_empty() {
+        misplaced.sort();
+        return Err(misplaced);
+    }
     files.sort();
-    files
+    Ok(files)
+}
+
+/// The harness refuses what it would otherwise skip in silence: a fixture in a
+/// subfolder, a file that is not `.rs`, a folder named after no rule, a loose file.
+#[test]
+fn misplaced_fixtures_are_refused() {
+    let unwrap = "fn f(o: Option<u8>) { o.unwrap(); } /*~ unwrap */\n";
+    let fixtures = || {
+        let root = tempfile::tempdir().expect("temp dir");
+        common::write(root.path(), "README.md", "fixtures\n");
+        common::write(root.path(), "unwrap/fail_here.rs", unwrap);
+        common::write(root.path(), "workspace/Cargo.toml", "[workspace]\n");
+        common::write(root.path(), "workspace/src/lib.rs", unwrap);
+        root
+    };
+    let root = fixtures();
+    let here = root.path().join("unwrap/fail_here.rs");
+    assert_eq!(fixture_files_in(root.path()), Ok(vec![here]));
+    for (path, refused) in [
+        (
+            "unwrap/deeper/fail_x.rs",
+            "fixtures/unwrap/deeper: only `.rs` fixtures",
+        ),
+        (
+            "unwrap/fail_x.txt",
+            "fixtures/unwrap/fail_x.txt: only `.rs` fixtures",
+        ),
+        (
+            "no-such-rule/fail_x.rs",
+            "fixtures/no-such-rule/ names no rule",
+        ),
+        ("fail_loose.rs", "fixtures/fail_loose.rs: a loose file"),
+    ] {
+        let root = fixtures();
+        common::write(root.path(), path, unwrap);
+        let misplaced = fixture_files_in(root.path()).expect_err(path);
+        assert_eq!(misplaced.len(), 1, "{path}: {misplaced:?}");
+        assert!(misplaced[0].starts_with(refused), "{path}: {misplaced:?}");
+    }
 }
 
 /// Every finding of every fixture, to the column, with its span's end, message

@@ -6,6 +6,7 @@
 
 use std::cell::RefCell;
 use std::collections::HashMap;
+use std::marker::PhantomData;
 
 use proc_macro2::{LineColumn, Span as TokenSpan};
 use syn::spanned::Spanned;
@@ -269,59 +270,111 @@ pub fn type_end(ty: &Type) -> TokenSpan {
     tail_end(Tail::Type(ty))
 }
 
+/// [`path_end`] with a memory, for the paths of one syntax tree.
+///
+/// `impl Fn() -> impl Fn() -> ..` holds a path in the return type of each path, and
+/// all of them end where the innermost one does: asking each for its end would walk
+/// the rest of the type again, quadratic in its depth. A walk remembers the end of
+/// every path it passed, by address; the lifetime keeps every path it is given
+/// alive (and so its address its own) as long as the memory.
+#[derive(Debug, Default)]
+pub struct PathEnds<'ast> {
+    ends: HashMap<usize, TokenSpan>,
+    tree: PhantomData<&'ast Path>,
+}
+
+impl<'ast> PathEnds<'ast> {
+    /// The last token of `path`, as [`path_end`] finds it.
+    pub fn end(&mut self, path: &'ast Path) -> TokenSpan {
+        let mut tail = Tail::Path(path);
+        let mut passed = Vec::new();
+        let token = loop {
+            if let Tail::Path(path) = tail {
+                let addr = std::ptr::from_ref(path).addr();
+                if let Some(&token) = self.ends.get(&addr) {
+                    break token;
+                }
+                passed.push(addr);
+            }
+            match tail_step(tail) {
+                TailStep::Next(next) => tail = next,
+                TailStep::Token(token) => break token,
+            }
+        };
+        self.ends
+            .extend(passed.into_iter().map(|addr| (addr, token)));
+        token
+    }
+}
+
 /// Where the last token of a path or type is still to be found. The walk goes down
 /// the last generic argument or return type in a loop: printing a segment or type
 /// to find its end (`Spanned::span`) prints every type nested in it, quadratic in
 /// `Box<Box<..>>` or `impl Fn() -> impl Fn() -> ..`.
+#[derive(Clone, Copy)]
 enum Tail<'a> {
     Path(&'a Path),
     Type(&'a Type),
 }
 
+/// One step of a walk to the last token of a path or type.
+enum TailStep<'a> {
+    Next(Tail<'a>),
+    Token(TokenSpan),
+}
+
 fn tail_end(mut tail: Tail<'_>) -> TokenSpan {
     loop {
-        tail = match tail {
-            Tail::Path(path) => {
-                let Some(seg) = path.segments.last() else {
-                    return TokenSpan::call_site();
-                };
-                match &seg.arguments {
-                    PathArguments::None => return seg.ident.span(),
-                    PathArguments::AngleBracketed(a) => return a.gt_token.span,
-                    PathArguments::Parenthesized(p) => match &p.output {
-                        ReturnType::Type(_, ty) => Tail::Type(ty),
-                        ReturnType::Default => return p.paren_token.span.close(),
-                    },
-                }
+        match tail_step(tail) {
+            TailStep::Next(next) => tail = next,
+            TailStep::Token(token) => return token,
+        }
+    }
+}
+
+fn tail_step(tail: Tail<'_>) -> TailStep<'_> {
+    use TailStep::{Next, Token};
+    match tail {
+        Tail::Path(path) => {
+            let Some(seg) = path.segments.last() else {
+                return Token(TokenSpan::call_site());
+            };
+            match &seg.arguments {
+                PathArguments::None => Token(seg.ident.span()),
+                PathArguments::AngleBracketed(a) => Token(a.gt_token.span),
+                PathArguments::Parenthesized(p) => match &p.output {
+                    ReturnType::Type(_, ty) => Next(Tail::Type(ty)),
+                    ReturnType::Default => Token(p.paren_token.span.close()),
+                },
             }
-            Tail::Type(ty) => match ty {
-                Type::Path(t) => Tail::Path(&t.path),
-                Type::Reference(t) => Tail::Type(&t.elem),
-                Type::Ptr(t) => Tail::Type(&t.elem),
-                Type::Group(t) => Tail::Type(&t.elem),
-                Type::Paren(t) => return t.paren_token.span.close(),
-                Type::Tuple(t) => return t.paren_token.span.close(),
-                Type::Slice(t) => return t.bracket_token.span.close(),
-                Type::Array(t) => return t.bracket_token.span.close(),
-                Type::Never(t) => return t.bang_token.span,
-                Type::Infer(t) => return t.underscore_token.span,
-                Type::Macro(t) => return macro_end(&t.mac),
-                Type::FnPtr(t) => match &t.output {
-                    ReturnType::Type(_, ty) => Tail::Type(ty),
-                    ReturnType::Default => return t.paren_token.span.close(),
-                },
-                Type::ImplTrait(syn::TypeImplTrait { bounds, .. })
-                | Type::TraitObject(syn::TypeTraitObject { bounds, .. }) => match bounds.last() {
-                    Some(TypeParamBound::Trait(bound)) => match &bound.paren_token {
-                        Some(paren) => return paren.span.close(),
-                        None => Tail::Path(&bound.path),
-                    },
-                    Some(TypeParamBound::Lifetime(lifetime)) => return lifetime.ident.span(),
-                    _ => return ty.span(),
-                },
-                other => return other.span(),
+        }
+        Tail::Type(ty) => match ty {
+            Type::Path(t) => Next(Tail::Path(&t.path)),
+            Type::Reference(t) => Next(Tail::Type(&t.elem)),
+            Type::Ptr(t) => Next(Tail::Type(&t.elem)),
+            Type::Group(t) => Next(Tail::Type(&t.elem)),
+            Type::Paren(t) => Token(t.paren_token.span.close()),
+            Type::Tuple(t) => Token(t.paren_token.span.close()),
+            Type::Slice(t) => Token(t.bracket_token.span.close()),
+            Type::Array(t) => Token(t.bracket_token.span.close()),
+            Type::Never(t) => Token(t.bang_token.span),
+            Type::Infer(t) => Token(t.underscore_token.span),
+            Type::Macro(t) => Token(macro_end(&t.mac)),
+            Type::FnPtr(t) => match &t.output {
+                ReturnType::Type(_, ty) => Next(Tail::Type(ty)),
+                ReturnType::Default => Token(t.paren_token.span.close()),
             },
-        };
+            Type::ImplTrait(syn::TypeImplTrait { bounds, .. })
+            | Type::TraitObject(syn::TypeTraitObject { bounds, .. }) => match bounds.last() {
+                Some(TypeParamBound::Trait(bound)) => match &bound.paren_token {
+                    Some(paren) => Token(paren.span.close()),
+                    None => Next(Tail::Path(&bound.path)),
+                },
+                Some(TypeParamBound::Lifetime(lifetime)) => Token(lifetime.ident.span()),
+                _ => Token(ty.span()),
+            },
+            other => Token(other.span()),
+        },
     }
 }
 
@@ -389,6 +442,43 @@ mod tests {
         ] {
             let ty: Type = syn::parse_str(text).expect(text);
             assert_eq!(type_end(&ty).end(), ty.span().end(), "{text}");
+        }
+    }
+
+    /// Every path of a type, outermost first, as a visit meets them.
+    fn paths_of(ty: &Type) -> Vec<&Path> {
+        struct All<'a>(Vec<&'a Path>);
+        impl<'a> syn::visit::Visit<'a> for All<'a> {
+            fn visit_path(&mut self, path: &'a Path) {
+                self.0.push(path);
+                syn::visit::visit_path(self, path);
+            }
+        }
+        let mut all = All(Vec::new());
+        syn::visit::Visit::visit_type(&mut all, ty);
+        all.0
+    }
+
+    #[test]
+    fn remembered_path_ends_are_the_ends_of_each_path() {
+        for text in [
+            "impl Fn() -> impl Fn(u8) -> Box<dyn Fn() -> Vec<u8>>",
+            "Result<Option<u8>, fn() -> E>",
+            "&dyn a::Fn(T) -> &'static dyn b::Fn() -> c::D",
+            "impl Fn() + Send",
+        ] {
+            let ty: Type = syn::parse_str(text).expect(text);
+            let paths = paths_of(&ty);
+            // Outermost first (as a visit asks), then innermost first.
+            let mut ends = PathEnds::default();
+            let mut reversed = PathEnds::default();
+            for (i, path) in paths.iter().enumerate() {
+                assert_eq!(ends.end(path).end(), path.span().end(), "{text}: path {i}");
+            }
+            for (i, path) in paths.iter().enumerate().rev() {
+                let end = reversed.end(path).end();
+                assert_eq!(end, path.span().end(), "{text}: path {i}");
+            }
         }
     }
 }

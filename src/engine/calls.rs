@@ -94,6 +94,10 @@ pub struct CallsBuilder {
     globs: Vec<(String, RawPath)>,
     /// Method calls already read as part of a router chain.
     consumed: HashSet<usize>,
+    /// Method calls inside a chain whose outermost call was found not to be a
+    /// router: none of them is one either (same base, fewer methods), so each chain
+    /// is walked once, not once per link.
+    plain: HashSet<usize>,
     /// Path expressions that are route handlers, not function values of the caller.
     handlers: HashSet<usize>,
     /// The `let` whose initialiser is being visited: its expression and name.
@@ -382,7 +386,7 @@ impl CallsBuilder {
         if self.stack.is_empty() || self.consumed.contains(&addr(call)) {
             return;
         }
-        if self.router(call, module, true).is_some() {
+        if !self.plain.contains(&addr(call)) && self.router(call, module, true).is_some() {
             return;
         }
         let receiver = self.receiver(&call.receiver);
@@ -598,6 +602,14 @@ impl CallsBuilder {
                 (None, false) => false,
             };
         if !is_router {
+            // The links below `top` are not routers either: a shorter chain on the
+            // same base, with fewer of the methods that make one.
+            self.plain.extend(
+                chain
+                    .iter()
+                    .filter(|m| !std::ptr::eq(**m, top))
+                    .map(|m| addr(*m)),
+            );
             return None;
         }
         let owner = self

@@ -467,14 +467,17 @@ pub(crate) fn raw_path(path: &syn::Path) -> RawPath {
 /// both) and which of the types (0-based) it is in: each call of `visit_type` from
 /// outside is one parameter's type.
 #[derive(Default)]
-pub(crate) struct TypePaths {
+pub(crate) struct TypePaths<'ast> {
     pub(crate) found: Vec<(RawPath, Span, u32)>,
     /// Types visited from outside so far.
     types: u32,
     depth: u32,
+    /// The ends of the paths passed so far: a path nested in the return type of
+    /// another (`impl Fn() -> impl Fn() -> ..`) ends where it does, found once.
+    ends: span::PathEnds<'ast>,
 }
 
-impl<'ast> Visit<'ast> for TypePaths {
+impl<'ast> Visit<'ast> for TypePaths<'ast> {
     fn visit_type(&mut self, ty: &'ast syn::Type) {
         if self.depth == 0 {
             self.types = self.types.saturating_add(1);
@@ -485,7 +488,7 @@ impl<'ast> Visit<'ast> for TypePaths {
     }
 
     fn visit_path(&mut self, path: &'ast syn::Path) {
-        let span = span::between(span::path_start(path), span::path_end(path));
+        let span = span::between(span::path_start(path), self.ends.end(path));
         let param = self.types.saturating_sub(1);
         self.found.push((raw_path(path), span, param));
         visit::visit_path(self, path);

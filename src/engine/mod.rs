@@ -31,7 +31,7 @@ pub mod select;
 pub mod source;
 pub mod tree;
 
-use std::collections::HashSet;
+use std::collections::{HashMap, HashSet};
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
 
@@ -116,12 +116,19 @@ fn start(request: &Request, manifest_path: Option<PathBuf>) -> Start {
     }
 }
 
+/// The files named on the command line (FILES mode), by real path (how the walk
+/// knows a file, however it is reached), each with the path where it sits: the
+/// real path of its directory and its own name. A named file that is a symlink
+/// keeps its name: it belongs to the workspace it sits in and is shown as it sits
+/// there (`src/lib.rs`, not `/dev/zero`).
+type Named = HashMap<PathBuf, PathBuf>;
+
 /// The named files of one workspace.
 struct Group {
     ws: Workspace,
     /// The manifests it owns: a file whose nearest manifest is one of them is its.
     manifests: HashSet<PathBuf>,
-    files: HashSet<PathBuf>,
+    files: Named,
 }
 
 /// FILES mode: each file is checked as part of the workspace that owns it, each
@@ -129,11 +136,7 @@ struct Group {
 /// whose paths are relative to the root of the run's own workspace (the current
 /// directory's, or `--manifest-path`'s), so that they read as the user named them
 /// from there: `example-service/src/core/mod.rs` for a nested workspace's file.
-fn check_files(
-    request: &Request,
-    wanted: &HashSet<PathBuf>,
-    cwd: &Path,
-) -> Result<Report, EngineError> {
+fn check_files(request: &Request, wanted: &Named, cwd: &Path) -> Result<Report, EngineError> {
     let mut warnings = Vec::new();
     let mut groups: Vec<Group> = Vec::new();
     let primary_error = match metadata::load(
@@ -148,9 +151,9 @@ fn check_files(
         Err(e) => Some(e),
     };
     let has_primary = primary_error.is_none();
-    let mut sorted: Vec<&PathBuf> = wanted.iter().collect();
-    sorted.sort();
-    for file in sorted {
+    let mut sorted: Vec<(&PathBuf, &PathBuf)> = wanted.iter().collect();
+    sorted.sort_by_key(|&(_, file)| file);
+    for (canonical, file) in sorted {
         let manifest = file.parent().and_then(select::nearest_manifest);
         let mut index = None;
         if let Some(manifest) = manifest {
@@ -187,7 +190,7 @@ fn check_files(
             continue;
         };
         if let Some(group) = groups.get_mut(index) {
-            group.files.insert(file.clone());
+            group.files.insert(canonical.clone(), file.clone());
         }
     }
     let base = match groups.first() {
@@ -230,7 +233,7 @@ impl Group {
         Group {
             manifests: select::owned_manifests(&ws),
             ws,
-            files: HashSet::new(),
+            files: Named::new(),
         }
     }
 }
@@ -249,7 +252,7 @@ fn rebase(mut report: Report, root: &Path, base: &Path) -> Report {
         return report;
     }
     for file in &mut report.files {
-        file.display = select::display_from(base, &file.path);
+        file.display = model::display_from(base, &file.path);
     }
     let Report {
         files,
@@ -289,7 +292,7 @@ fn merge(parts: Vec<(PathBuf, Report)>, base: &Path) -> Report {
         let shift = |id: FileId| FileId(id.0.saturating_add(offset));
         files.extend(part.files.into_iter().map(|mut file| {
             file.id = shift(file.id);
-            file.display = select::display_from(base, &file.path);
+            file.display = model::display_from(base, &file.path);
             file
         }));
         findings.extend(part.findings.into_iter().map(|mut finding| {
@@ -312,7 +315,7 @@ fn merge(parts: Vec<(PathBuf, Report)>, base: &Path) -> Report {
 fn check_one(
     ws: &Workspace,
     packages: &[usize],
-    wanted: Option<&HashSet<PathBuf>>,
+    wanted: Option<&Named>,
     request: &Request,
     mut warnings: Vec<String>,
 ) -> Result<Report, EngineError> {
@@ -323,7 +326,8 @@ fn check_one(
     let packages: Vec<usize> = match wanted {
         None => packages.to_vec(),
         Some(wanted) => {
-            let mut packages: Vec<usize> = wanted.iter().filter_map(|f| ws.package_of(f)).collect();
+            let mut packages: Vec<usize> =
+                wanted.values().filter_map(|f| ws.package_of(f)).collect();
             packages.sort_unstable();
             packages.dedup();
             packages
@@ -374,7 +378,8 @@ fn check_one(
         };
         let mut loose: Vec<PathBuf> = wanted
             .iter()
-            .filter(|f| !reached.contains(f))
+            .filter(|(canonical, _)| !reached.contains(canonical))
+            .map(|(_, file)| file)
             .filter(|f| config.include_proc_macros || !in_proc_macro(f))
             .cloned()
             .collect();
@@ -433,7 +438,7 @@ fn check_one(
             (_, _) if config.is_excluded(&file.display) => false,
             (FileKind::Rust { .. }, Some(wanted)) => walked
                 .get(file.id.0 as usize)
-                .is_some_and(|w| wanted.contains(&w.canonical)),
+                .is_some_and(|w| wanted.contains_key(&w.canonical)),
             (FileKind::Manifest, Some(_)) => false,
             _ => true,
         };
@@ -534,21 +539,31 @@ fn package_name(ws: &Workspace, package: Option<usize>) -> Option<String> {
         .map(|p| p.name.clone())
 }
 
-/// The `.rs` files named on the command line, canonical; `None` without FILES.
-fn named_files(files: &[PathBuf]) -> Result<Option<HashSet<PathBuf>>, EngineError> {
+/// The `.rs` files named on the command line (see [`Named`]); `None` without FILES.
+fn named_files(files: &[PathBuf]) -> Result<Option<Named>, EngineError> {
     if files.is_empty() {
         return Ok(None);
     }
-    let mut wanted = HashSet::new();
+    let mut wanted = Named::new();
     for file in files
         .iter()
         .filter(|f| f.extension().is_some_and(|e| e == "rs"))
     {
-        let canonical = std::fs::canonicalize(file).map_err(|source| EngineError::File {
-            path: file.clone(),
-            source,
-        })?;
-        wanted.insert(canonical);
+        let real = |path: &Path| {
+            std::fs::canonicalize(path).map_err(|source| EngineError::File {
+                path: file.clone(),
+                source,
+            })
+        };
+        let canonical = real(file)?;
+        let sits = match (file.parent(), file.file_name()) {
+            (Some(dir), Some(name)) if dir.as_os_str().is_empty() => {
+                real(Path::new("."))?.join(name)
+            }
+            (Some(dir), Some(name)) => real(dir)?.join(name),
+            _ => canonical.clone(),
+        };
+        wanted.insert(canonical, sits);
     }
     Ok(Some(wanted))
 }

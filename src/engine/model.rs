@@ -74,14 +74,23 @@ impl Workspace {
 
     /// A path as reports show it: relative to the workspace root, `/`-separated.
     pub fn display_path(&self, path: &Path) -> String {
-        let path = normalize(path);
-        let shown = path.strip_prefix(&self.root).unwrap_or(&path);
-        let parts: Vec<_> = shown
-            .components()
-            .map(|c| c.as_os_str().to_string_lossy())
-            .collect();
-        parts.join("/")
+        display_from(&self.root, path)
     }
+}
+
+/// A path as reports show it: relative to `base` (a workspace's root, or in a run
+/// over several workspaces the root of the run's own), `/`-separated, or as it is
+/// when it is not under `base` (a file named outside every workspace).
+pub fn display_from(base: &Path, path: &Path) -> String {
+    let path = normalize(path);
+    let Ok(shown) = path.strip_prefix(base) else {
+        return path.to_string_lossy().into_owned();
+    };
+    let parts: Vec<_> = shown
+        .components()
+        .map(|c| c.as_os_str().to_string_lossy())
+        .collect();
+    parts.join("/")
 }
 
 /// What kind of file a [`File`] is.

@@ -119,18 +119,3 @@ fn same_file(a: &Path, b: &Path) -> bool {
         _ => false,
     }
 }
-
-/// A path as reports show it in a run over several workspaces: relative to
-/// `base` (the root of the run's own workspace), `/`-separated, or as it is when it
-/// is not under `base`.
-pub fn display_from(base: &Path, path: &Path) -> String {
-    let path = normalize(path);
-    let Ok(shown) = path.strip_prefix(base) else {
-        return path.to_string_lossy().into_owned();
-    };
-    let parts: Vec<_> = shown
-        .components()
-        .map(|c| c.as_os_str().to_string_lossy())
-        .collect();
-    parts.join("/")
-}
