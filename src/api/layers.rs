@@ -2,7 +2,7 @@
 //! must not name. The engine builds them from the configuration; the boundary rules
 //! and the engine's layer labels read them.
 
-use std::collections::HashMap;
+use foldhash::HashMap;
 
 /// Which of the four failure boundaries a layer is.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]

@@ -4,8 +4,8 @@
 //! big expressions; the walks here follow the leftmost or rightmost child in a
 //! loop instead, and fall back to printing only for rare node kinds.
 
+use foldhash::HashMap;
 use std::cell::RefCell;
-use std::collections::HashMap;
 use std::marker::PhantomData;
 
 use proc_macro2::{LineColumn, Span as TokenSpan};

@@ -7,7 +7,7 @@
 //! aliases (`extern crate x as y` at a crate root) are mapped to their crates.
 //! Nothing is read or parsed: the view is built from the files' cached facts.
 
-use std::collections::{HashMap, HashSet};
+use foldhash::{HashMap, HashMapExt, HashSet};
 
 use super::diagnostic::FileId;
 use super::facts::{Facts, ModuleFacts};
@@ -30,7 +30,7 @@ pub struct FileView<'a> {
 pub struct PackageView<'a> {
     pub name: &'a str,
     /// Renamed dependencies: the name code uses -> the crate's real name, `_` for `-`.
-    pub renames: &'a HashMap<String, String>,
+    pub renames: &'a std::collections::HashMap<String, String>,
 }
 
 /// A checked target.

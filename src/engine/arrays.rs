@@ -9,7 +9,7 @@
 //! Any binding of a known name (a pattern, a closure parameter, a `let` without a
 //! visible type) hides it, so that an unknown length is never taken for a known one.
 
-use std::collections::HashMap;
+use foldhash::HashMap;
 
 use syn::{Expr, Fields, Item, Lit, Pat, Type};
 

@@ -11,7 +11,7 @@
 //! file is never read, and the next run that opens the cache removes it. A cache
 //! that cannot be used means a run without it and one warning, never a failure.
 
-use std::collections::{HashMap, HashSet};
+use foldhash::{HashMap, HashMapExt, HashSet};
 use std::path::{Path, PathBuf};
 use std::sync::{Mutex, PoisonError};
 

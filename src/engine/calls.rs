@@ -7,7 +7,7 @@
 //! The checker calls the hooks below; paths are resolved at [`CallsBuilder::finish`],
 //! when the file's items and imports are all known.
 
-use std::collections::HashSet;
+use foldhash::HashSet;
 
 use syn::punctuated::Punctuated;
 use syn::visit::{self, Visit};

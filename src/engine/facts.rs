@@ -4,7 +4,7 @@
 //! `super::`, child modules, `use` imports); following re-exports across files
 //! is the workspace view's job ([`crate::api::view`]).
 
-use std::collections::{HashMap, HashSet};
+use foldhash::{HashMap, HashSet};
 
 use proc_macro2::Span as TokenSpan;
 use syn::punctuated::Punctuated;

@@ -5,7 +5,7 @@
 //! trailing comment on its own line first, then for a block above its own line,
 //! then above each enclosing statement, arm, field or item, innermost first.
 
-use std::collections::HashMap;
+use foldhash::HashMap;
 
 use serde::{Deserialize, Serialize};
 

@@ -4,7 +4,7 @@
 //! fresh: nothing is parsed here), checks that the configured layers name real
 //! modules, runs every enabled workspace rule in parallel and applies their levels.
 
-use std::collections::HashSet;
+use foldhash::HashSet;
 
 use rayon::prelude::*;
 

@@ -14,7 +14,7 @@
 //! the number of functions and calls, except the search, which is one
 //! breadth-first walk per entry over what that entry reaches.
 
-use std::collections::{HashMap, HashSet};
+use foldhash::{HashMap, HashMapExt, HashSet, HashSetExt};
 
 use rayon::prelude::*;
 
@@ -802,83 +802,60 @@ pub fn analyze(input: &Input<'_>, query: &Query) -> Analysis {
         }
     }
 
+    // A breadth-first search from each entry, the entries in parallel; each
+    // thread keeps its own marks (stamped with the entry's number) and parents.
+    let n = index.nodes.len();
+    let unreached = (
+        u32::MAX,
+        Edge {
+            to: 0,
+            kind: EdgeKind::Call,
+            line: 0,
+            over: false,
+        },
+    );
+    let searched: Vec<(Vec<usize>, Vec<PanicPath>)> = starts
+        .par_iter()
+        .enumerate()
+        .map_init(
+            || {
+                (
+                    vec![u32::MAX; n],
+                    vec![unreached; n],
+                    std::collections::VecDeque::new(),
+                )
+            },
+            |(stamp, parent, queue), (e, start)| {
+                search(
+                    &Search {
+                        index: &index,
+                        graph: &graph,
+                        node_sites: &node_sites,
+                        chains: query.chains,
+                    },
+                    (e, start),
+                    stamp,
+                    parent,
+                    queue,
+                )
+            },
+        )
+        .collect();
     let mut reachable_from = vec![0u32; input.findings.len()];
     let mut blocking = vec![0u32; starts.len()];
     let mut paths = Vec::new();
-    let n = index.nodes.len();
-    let mut stamp = vec![u32::MAX; n];
-    // For each node: the node it was reached from (`u32::MAX` for a source), the edge.
-    let mut parent: Vec<(u32, Edge)> = vec![
-        (
-            u32::MAX,
-            Edge {
-                to: 0,
-                kind: EdgeKind::Call,
-                line: 0,
-                over: false,
+    for (e, (reached, found)) in searched.into_iter().enumerate() {
+        for finding in reached {
+            if let Some(r) = reachable_from.get_mut(finding) {
+                *r += 1;
             }
-        );
-        n
-    ];
-    let mut queue = std::collections::VecDeque::new();
-    for (e, start) in starts.iter().enumerate() {
-        let mark = u32::try_from(e).unwrap_or(u32::MAX);
-        queue.clear();
-        for &(node, kind) in &start.sources {
-            if let Some(s) = stamp.get_mut(node as usize) {
-                if *s == mark {
-                    continue;
+            if input.findings.get(finding).is_some_and(|f| f.blocking) {
+                if let Some(b) = blocking.get_mut(e) {
+                    *b += 1;
                 }
-                *s = mark;
-                if let Some(p) = parent.get_mut(node as usize) {
-                    *p = (
-                        u32::MAX,
-                        Edge {
-                            to: node,
-                            kind,
-                            line: 0,
-                            over: false,
-                        },
-                    );
-                }
-                queue.push_back(node);
             }
         }
-        while let Some(node) = queue.pop_front() {
-            if let Some(sites) = node_sites.get(&node) {
-                for &finding in sites {
-                    if let Some(r) = reachable_from.get_mut(finding) {
-                        *r += 1;
-                    }
-                    if input.findings.get(finding).is_some_and(|f| f.blocking) {
-                        if let Some(b) = blocking.get_mut(e) {
-                            *b += 1;
-                        }
-                    }
-                    if query.chains {
-                        paths.push(PanicPath {
-                            entry: e,
-                            chain: chain(&index, &parent, node),
-                            finding,
-                            takes_down: start.entry.takes_down,
-                        });
-                    }
-                }
-            }
-            for edge in graph.edges(node) {
-                let Some(s) = stamp.get_mut(edge.to as usize) else {
-                    continue;
-                };
-                if *s == mark {
-                    continue;
-                }
-                *s = mark;
-                if let Some(p) = parent.get_mut(edge.to as usize) {
-                    *p = (node, *edge);
-                }
-                queue.push_back(edge.to);
-            }
-        }
+        paths.extend(found);
     }
     let entries: Vec<Entry> = starts.into_iter().map(|s| s.entry).collect();
     let site_key = |finding: usize| input.findings.get(finding).map(|f| (f.file, f.start));
@@ -904,6 +881,78 @@ pub fn analyze(input: &Input<'_>, query: &Query) -> Analysis {
             search: built.elapsed(),
         },
     }
+}
+
+/// What every entry's search reads.
+struct Search<'s, 'a> {
+    index: &'s Index<'a>,
+    graph: &'s Graph,
+    node_sites: &'s HashMap<u32, Vec<usize>>,
+    chains: bool,
+}
+
+/// The findings that entry `e` reaches, and their paths when chains are asked
+/// for. `stamp` marks nodes with the entry's number (never reset between entries
+/// of one thread), `parent` is where each node was reached from.
+fn search(
+    s: &Search<'_, '_>,
+    (e, start): (usize, &Start),
+    stamp: &mut [u32],
+    parent: &mut [(u32, Edge)],
+    queue: &mut std::collections::VecDeque<u32>,
+) -> (Vec<usize>, Vec<PanicPath>) {
+    let mark = u32::try_from(e).unwrap_or(u32::MAX);
+    let (mut reached, mut paths) = (Vec::new(), Vec::new());
+    queue.clear();
+    for &(node, kind) in &start.sources {
+        if let Some(st) = stamp.get_mut(node as usize) {
+            if *st == mark {
+                continue;
+            }
+            *st = mark;
+            if let Some(p) = parent.get_mut(node as usize) {
+                *p = (
+                    u32::MAX,
+                    Edge {
+                        to: node,
+                        kind,
+                        line: 0,
+                        over: false,
+                    },
+                );
+            }
+            queue.push_back(node);
+        }
+    }
+    while let Some(node) = queue.pop_front() {
+        if let Some(sites) = s.node_sites.get(&node) {
+            for &finding in sites {
+                reached.push(finding);
+                if s.chains {
+                    paths.push(PanicPath {
+                        entry: e,
+                        chain: chain(s.index, parent, node),
+                        finding,
+                        takes_down: start.entry.takes_down,
+                    });
+                }
+            }
+        }
+        for edge in s.graph.edges(node) {
+            let Some(st) = stamp.get_mut(edge.to as usize) else {
+                continue;
+            };
+            if *st == mark {
+                continue;
+            }
+            *st = mark;
+            if let Some(p) = parent.get_mut(edge.to as usize) {
+                *p = (node, *edge);
+            }
+            queue.push_back(edge.to);
+        }
+    }
+    (reached, paths)
 }
 
 fn chain(index: &Index<'_>, parent: &[(u32, Edge)], end: u32) -> Vec<Hop> {

@@ -12,7 +12,7 @@
 //! file [`analyze`] accepts. Results come from the cache when the file's key
 //! matches, so a warm run parses nothing.
 
-use std::collections::{HashMap, HashSet};
+use foldhash::{HashMap, HashMapExt, HashSet};
 use std::path::{Path, PathBuf};
 use std::sync::{Arc, Mutex, PoisonError};
 
