@@ -68,6 +68,14 @@ impl Store {
         decode(&bytes)
     }
 
+    /// The bytes of `name` and where its payload starts, when the file is whole
+    /// and of this version: for values that borrow from the bytes.
+    fn read_payload(&self, name: &str) -> Option<(Vec<u8>, usize)> {
+        let bytes = std::fs::read(self.dir.join(name)).ok()?;
+        let start = payload_start(&bytes)?;
+        Some((bytes, start))
+    }
+
     /// Writes `value` to `name` through a temporary file and a rename;
     /// `size_hint` is about the size of its encoding, so that it is built in
     /// place.
@@ -116,12 +124,16 @@ const CHECKSUM: usize = 16;
 
 /// The value of a cache file's bytes, when they are whole and of this version.
 pub fn decode<T: DeserializeOwned>(bytes: &[u8]) -> Option<T> {
-    let rest = bytes.strip_prefix(header().as_slice())?;
+    postcard::from_bytes(bytes.get(payload_start(bytes)?..)?).ok()
+}
+
+/// Where the payload of a cache file's bytes starts, when they are whole (the
+/// checksum matches) and of this version.
+fn payload_start(bytes: &[u8]) -> Option<usize> {
+    let header = header();
+    let rest = bytes.strip_prefix(header.as_slice())?;
     let (checksum, payload) = rest.split_first_chunk::<CHECKSUM>()?;
-    if u128::from_le_bytes(*checksum) != hash_bytes(payload) {
-        return None;
-    }
-    postcard::from_bytes(payload).ok()
+    (u128::from_le_bytes(*checksum) == hash_bytes(payload)).then_some(header.len() + CHECKSUM)
 }
 
 /// The cache key of a file's analysis: its text and every input of [`FileInput`].
@@ -150,13 +162,15 @@ pub fn file_key(text: &str, input: &FileInput<'_>) -> u128 {
     hasher.digest128()
 }
 
-/// One file's entry: its path, its key, and its result's bytes, which are decoded
-/// only when the key matches, on the thread that needs the result.
-#[derive(Serialize, Deserialize)]
-struct Entry {
+/// One file's entry as the cache file holds it: its path, its key, and its
+/// result's bytes, which are decoded only when the key matches, on the thread that
+/// needs the result. Read in place: the entry borrows from the file's bytes.
+#[derive(Deserialize)]
+struct Entry<'a> {
     path: PathBuf,
     key: u128,
-    result: Vec<u8>,
+    #[serde(borrow)]
+    result: &'a [u8],
 }
 
 #[derive(Serialize)]
@@ -176,9 +190,11 @@ pub fn result_bytes(result: &FileResult) -> Option<Vec<u8>> {
 /// run used and whatever it did not visit whose file still exists.
 pub struct FileCache {
     store: Option<Store>,
-    /// By path and key: a file that two targets reach as different modules has an
-    /// entry for each.
-    old: Mutex<HashMap<(PathBuf, u128), Vec<u8>>>,
+    /// The last run's cache file, read whole.
+    bytes: Vec<u8>,
+    /// Where in `bytes` each entry's result is, by path and key: a file that two
+    /// targets reach as different modules has an entry for each.
+    old: Mutex<HashMap<(PathBuf, u128), std::ops::Range<usize>>>,
     /// Results of files the walk reached twice (see [`FileCache::keep`]).
     extra: Mutex<Vec<(PathBuf, u128, Vec<u8>)>>,
     changed: Mutex<bool>,
@@ -189,6 +205,7 @@ impl FileCache {
     pub fn disabled() -> FileCache {
         FileCache {
             store: None,
+            bytes: Vec::new(),
             old: Mutex::new(HashMap::new()),
             extra: Mutex::new(Vec::new()),
             changed: Mutex::new(false),
@@ -203,13 +220,23 @@ impl FileCache {
     /// caller reports as a warning before running without a cache.
     pub fn open(target_dir: &Path) -> Result<FileCache, CacheError> {
         let store = Store::at(target_dir)?;
-        let old: Vec<Entry> = store.read(FILES).unwrap_or_default();
-        let old = old
+        let (bytes, start) = store.read_payload(FILES).unwrap_or_default();
+        let entries: Vec<Entry<'_>> = bytes
+            .get(start..)
+            .and_then(|payload| postcard::from_bytes(payload).ok())
+            .unwrap_or_default();
+        // Each result is a slice of `bytes`: its range, from the addresses.
+        let base = bytes.as_ptr().addr();
+        let old = entries
             .into_iter()
-            .map(|e| ((e.path, e.key), e.result))
+            .map(|e| {
+                let start = e.result.as_ptr().addr() - base;
+                ((e.path, e.key), start..start + e.result.len())
+            })
             .collect();
         Ok(FileCache {
             store: Some(store),
+            bytes,
             old: Mutex::new(old),
             extra: Mutex::new(Vec::new()),
             changed: Mutex::new(false),
@@ -225,9 +252,10 @@ impl FileCache {
             .lock()
             .unwrap_or_else(PoisonError::into_inner)
             .remove(&(path.to_path_buf(), key));
-        let hit = entry.and_then(|bytes| {
-            let result = postcard::from_bytes(&bytes).ok()?;
-            Some((result, bytes))
+        let hit = entry.and_then(|range| {
+            let bytes = self.bytes.get(range)?;
+            let result = postcard::from_bytes(bytes).ok()?;
+            Some((result, bytes.to_vec()))
         });
         if hit.is_none() {
             *self.changed.lock().unwrap_or_else(PoisonError::into_inner) = true;
@@ -263,6 +291,7 @@ impl FileCache {
             .old
             .into_inner()
             .unwrap_or_else(PoisonError::into_inner);
+        let bytes = self.bytes;
         let extra = self
             .extra
             .into_inner()
@@ -286,10 +315,12 @@ impl FileCache {
                 changed |= !keep;
                 keep
             })
-            .map(|((path, key), result)| EntryRef {
-                path,
-                key: *key,
-                result,
+            .filter_map(|((path, key), range)| {
+                Some(EntryRef {
+                    path,
+                    key: *key,
+                    result: bytes.get(range.clone())?,
+                })
             })
             .collect();
         if !changed {
