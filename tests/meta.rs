@@ -259,3 +259,44 @@ fn the_declared_rust_version_covers_the_locked_dependencies() {
         needed.0
     );
 }
+
+/// No test waits for a child process without a limit: commands run through
+/// `common::Bounded` (or `common::output_within`), and the only plain `wait` is
+/// the reaping of a child just killed.
+#[test]
+fn no_test_waits_for_a_child_without_a_limit() {
+    let root = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests");
+    let mut files: Vec<_> = std::fs::read_dir(&root)
+        .expect("tests/")
+        .chain(std::fs::read_dir(root.join("common")).expect("tests/common"))
+        .map(|e| e.expect("readable").path())
+        .filter(|p| p.extension().is_some_and(|e| e == "rs"))
+        .collect();
+    files.sort();
+    assert!(files.len() > 10);
+    // Spelled in pieces, so that this file does not match itself.
+    let unbounded = [
+        [".out", "put()"].concat(),
+        [".sta", "tus()"].concat(),
+        [".wait_with_", "output()"].concat(),
+    ];
+    let wait = [".wa", "it()"].concat();
+    let mut found = Vec::new();
+    for file in &files {
+        let text = std::fs::read_to_string(file).expect("readable");
+        let lines: Vec<&str> = text.lines().collect();
+        for (i, line) in lines.iter().enumerate() {
+            let code = line.split("//").next().unwrap_or("");
+            let after_kill = i
+                .checked_sub(1)
+                .and_then(|p| lines.get(p))
+                .is_some_and(|prev| prev.contains(".kill()"));
+            if unbounded.iter().any(|u| code.contains(u.as_str()))
+                || (code.contains(wait.as_str()) && !after_kill)
+            {
+                found.push(format!("{}:{}: {}", file.display(), i + 1, line.trim()));
+            }
+        }
+    }
+    assert!(found.is_empty(), "unbounded waits:\n{}", found.join("\n"));
+}
