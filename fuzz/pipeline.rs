@@ -37,7 +37,7 @@ fn check(bytes: &[u8]) {
         return;
     };
     let text = text.strip_prefix('\u{feff}').unwrap_or(text);
-    doc_comments_only_lose_their_tokens(text);
+    let _ = doc_comments_only_lose_their_tokens(text);
     let config = Config::default();
     for include_tests in [false, true] {
         let input = FileInput {
@@ -87,8 +87,8 @@ fn check(bytes: &[u8]) {
 /// the same offsets, less the `#[doc]` attributes that came from comments. Under
 /// `cargo fuzz`, proc-macro2 tracks no spans (`cfg(fuzzing)`: every range is
 /// empty), so there the check is that the tokens are the same once every `#[doc]`
-/// attribute is left out of both.
-fn doc_comments_only_lose_their_tokens(text: &str) {
+/// attribute is left out of both. Returns whether `text` had doc comments.
+pub fn doc_comments_only_lose_their_tokens(text: &str) -> bool {
     use proc_macro2::{TokenStream, TokenTree};
     type Tokens = Vec<(String, std::ops::Range<usize>)>;
     let spans = "x"
@@ -139,10 +139,11 @@ fn doc_comments_only_lose_their_tokens(text: &str) {
         Some(out)
     };
     let Some(plain) = cargo_panicfree::engine::source::without_doc_comments(text) else {
-        return;
+        return false;
     };
     assert_eq!(plain.len(), text.len(), "the same length");
     if let Some(original) = tokens(text) {
-        assert_eq!(tokens(&plain), Some(original), "the same tokens");
+        assert_eq!(tokens(&plain), Some(original), "the same tokens: {text}");
     }
+    true
 }

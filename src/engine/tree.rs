@@ -416,10 +416,9 @@ fn read_source(path: &Path) -> std::io::Result<Vec<u8>> {
 
 /// The file of a `mod name;` declaration, as rustc finds it.
 fn resolve(parent: &Job, decl: &ModDecl) -> Option<Job> {
-    let mut base = parent.dir.clone();
+    let base = inline_dir(parent, decl);
     let mut module = parent.module.clone();
     for inline in &decl.inline {
-        base.push(inline.path_attr.as_deref().unwrap_or(&inline.name));
         module.push_str("::");
         module.push_str(&inline.name);
     }
@@ -427,16 +426,7 @@ fn resolve(parent: &Job, decl: &ModDecl) -> Option<Job> {
     module.push_str(&decl.name);
     let (path, dir) = match &decl.path_attr {
         Some(attr) => {
-            // Relative to the file's own directory, or to the inline modules' one.
-            let path = if decl.inline.is_empty() {
-                parent
-                    .path
-                    .parent()
-                    .map(|d| d.join(attr))
-                    .unwrap_or_else(|| PathBuf::from(attr))
-            } else {
-                base.join(attr)
-            };
+            let path = path_attr_file(parent, decl, attr, &base);
             let dir = path.parent().map(Path::to_path_buf).unwrap_or_default();
             (path, dir)
         }
@@ -513,21 +503,10 @@ fn circular_module(parent: &Job, decl: &ModDecl, cycle: &str) -> Site {
 }
 
 fn missing_module(parent: &Job, decl: &ModDecl, root: &Path) -> Site {
-    let mut dir = parent.dir.clone();
-    for inline in &decl.inline {
-        dir.push(inline.path_attr.as_deref().unwrap_or(&inline.name));
-    }
+    let dir = inline_dir(parent, decl);
     let expected = match &decl.path_attr {
         Some(attr) => {
-            let path = if decl.inline.is_empty() {
-                parent
-                    .path
-                    .parent()
-                    .map(|d| d.join(attr))
-                    .unwrap_or_else(|| PathBuf::from(attr))
-            } else {
-                dir.join(attr)
-            };
+            let path = path_attr_file(parent, decl, attr, &dir);
             // `#[path]` must name a file; rustc cannot read a directory either.
             match path.is_dir() {
                 true => format!("{} is a directory", shown(&path, root)),
@@ -550,6 +529,29 @@ fn missing_module(parent: &Job, decl: &ModDecl, root: &Path) -> Site {
         ),
         Some("create the file, or remove the `mod` declaration"),
     )
+}
+
+/// The directory of the inline modules a `mod name;` declaration sits in.
+fn inline_dir(parent: &Job, decl: &ModDecl) -> PathBuf {
+    let mut dir = parent.dir.clone();
+    for inline in &decl.inline {
+        dir.push(inline.path_attr.as_deref().unwrap_or(&inline.name));
+    }
+    dir
+}
+
+/// The file a `#[path = attr]` names: relative to the declaring file's own
+/// directory, or to the inline modules' one (`inline_dir`).
+fn path_attr_file(parent: &Job, decl: &ModDecl, attr: &str, inline_dir: &Path) -> PathBuf {
+    if decl.inline.is_empty() {
+        parent
+            .path
+            .parent()
+            .map(|d| d.join(attr))
+            .unwrap_or_else(|| PathBuf::from(attr))
+    } else {
+        inline_dir.join(attr)
+    }
 }
 
 /// Where the children of a file that is not a `mod.rs`-like root live.
