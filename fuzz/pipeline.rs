@@ -38,6 +38,7 @@ fn check(bytes: &[u8]) {
     };
     let text = text.strip_prefix('\u{feff}').unwrap_or(text);
     let _ = doc_comments_only_lose_their_tokens(text);
+    let _ = test_modules_only_lose_their_bodies(text);
     let config = Config::default();
     for include_tests in [false, true] {
         let input = FileInput {
@@ -146,4 +147,70 @@ pub fn doc_comments_only_lose_their_tokens(text: &str) -> bool {
         assert_eq!(tokens(&plain), Some(original), "the same tokens: {text}");
     }
     true
+}
+
+/// With tests skipped, the analysis also blanks the bodies of `#[cfg(test)]`
+/// modules (`source::for_parser`): each must be exactly the inside of a `{ }`
+/// group of the original, and the lexer must see every other token unchanged, at
+/// the same offset. Without spans (`cfg(fuzzing)`) only the lengths and the line
+/// breaks are compared. Returns how many bodies `text` has.
+pub fn test_modules_only_lose_their_bodies(text: &str) -> usize {
+    use cargo_panicfree::engine::source;
+    use proc_macro2::{Delimiter, TokenStream, TokenTree};
+    type Tokens = Vec<(String, std::ops::Range<usize>)>;
+    fn walk(stream: TokenStream, out: &mut Tokens, braces: &mut Vec<(usize, usize)>) {
+        for tree in stream {
+            let range = tree.span().byte_range();
+            match tree {
+                TokenTree::Group(g) => {
+                    if g.delimiter() == Delimiter::Brace {
+                        let close = g.span_close().byte_range().start;
+                        braces.push((g.span_open().byte_range().start, close));
+                    }
+                    out.push((format!("{:?}", g.delimiter()), range));
+                    walk(g.stream(), out, braces);
+                }
+                other => out.push((other.to_string(), range)),
+            }
+        }
+    }
+    let tokens = |text: &str| {
+        let stream = text.parse::<TokenStream>().ok()?;
+        let (mut out, mut braces) = (Tokens::new(), Vec::new());
+        walk(stream, &mut out, &mut braces);
+        proc_macro2::extra::invalidate_current_thread_spans();
+        Some((out, braces))
+    };
+    let bodies = source::test_module_bodies(text);
+    if bodies.is_empty() {
+        return 0;
+    }
+    let with_tests = source::for_parser(text, false).unwrap_or_else(|| text.to_owned());
+    let blanked = source::for_parser(text, true).expect("bodies to blank");
+    assert_eq!(blanked.len(), text.len(), "the same length: {text}");
+    let breaks = |t: &str| t.match_indices('\n').map(|(i, _)| i).collect::<Vec<_>>();
+    assert_eq!(breaks(&blanked), breaks(text), "the same lines: {text}");
+    let spans = "x"
+        .parse::<TokenStream>()
+        .ok()
+        .and_then(|t| t.into_iter().next())
+        .is_some_and(|t| t.span().byte_range() == (0..1));
+    if let (true, Some((original, braces))) = (spans, tokens(&with_tests)) {
+        for body in &bodies {
+            assert!(
+                braces.contains(&(body.start - 1, body.end)),
+                "a test module's body is a brace group: {body:?} in {text}"
+            );
+        }
+        let outside: Tokens = original
+            .into_iter()
+            .filter(|(_, r)| !bodies.iter().any(|b| b.contains(&r.start)))
+            .collect();
+        assert_eq!(
+            tokens(&blanked).map(|(t, _)| t),
+            Some(outside),
+            "the same tokens outside the bodies: {text}"
+        );
+    }
+    bodies.len()
 }

@@ -249,6 +249,28 @@ fn a_file_that_does_not_parse_is_a_finding_and_the_rest_is_checked() {
     assert_eq!(report["summary"]["parse_errors"], 1);
 }
 
+// The body of a `#[cfg(test)]` module is not parsed when tests are skipped (it is
+// blanked first): a syntax error there shows with `--include-tests`, and sites
+// after the module are still found where they are.
+#[test]
+fn a_test_module_is_parsed_only_when_tests_are_checked() {
+    let dir = package(&[(
+        "src/lib.rs",
+        "#[cfg(test)]\nmod tests {\n    fn t() { let = ; }\n}\npub fn g(o: Option<u8>) -> u8 { o.unwrap() }\n",
+    )]);
+    let out = run_in(dir.path(), &["--format", "json"]);
+    assert_eq!(code(&out), 1);
+    assert_eq!(
+        sites(&json(&out)),
+        [("src/lib.rs".to_owned(), 5, "unwrap".to_owned())]
+    );
+    let out = run_in(dir.path(), &["--format", "json", "--include-tests"]);
+    assert_eq!(
+        sites(&json(&out)),
+        [("src/lib.rs".to_owned(), 3, "parse-error".to_owned())]
+    );
+}
+
 #[test]
 fn a_file_that_is_not_utf8_is_a_parse_error() {
     let dir = package(&[("src/lib.rs", "mod latin1;\n")]);

@@ -175,10 +175,12 @@ pub fn analyze(text: &str, input: &FileInput<'_>) -> FileResult {
         );
     }
     let _forget = ForgetSpans;
-    // Doc comments become plain comments of the same length: no rule reads them,
-    // and every span stays a span of `text`.
-    let without_docs = source::without_doc_comments(text);
-    let file = match syn::parse_file(without_docs.as_deref().unwrap_or(text)) {
+    // Doc comments become plain comments of the same length, and the bodies of
+    // `#[cfg(test)]` modules white space when tests are skipped: no rule reads
+    // either, and every span stays a span of `text`.
+    let skip_tests = !input.in_test && !input.include_tests;
+    let prepared = source::for_parser(text, skip_tests);
+    let file = match syn::parse_file(prepared.as_deref().unwrap_or(text)) {
         Ok(file) => file,
         Err(e) => {
             let start = span::pos(e.span().start());

@@ -239,6 +239,199 @@ pub fn without_doc_comments(text: &str) -> Option<String> {
     String::from_utf8(out).ok()
 }
 
+/// The text the parser sees: [`without_doc_comments`], and with `skip_tests`
+/// the bodies of `#[cfg(test)]` modules blanked too ([`test_module_bodies`]), or
+/// `None` when neither changes anything. Lines, columns and byte offsets stay
+/// those of `text`.
+pub fn for_parser(text: &str, skip_tests: bool) -> Option<String> {
+    let bodies = if skip_tests {
+        test_module_bodies(text)
+    } else {
+        Vec::new()
+    };
+    let plain = without_doc_comments(text);
+    if bodies.is_empty() {
+        return plain;
+    }
+    let mut bytes = plain.unwrap_or_else(|| text.to_owned()).into_bytes();
+    for body in bodies {
+        for b in bytes.get_mut(body).into_iter().flatten() {
+            if !matches!(b, b'\n' | b'\r') {
+                *b = b' ';
+            }
+        }
+    }
+    String::from_utf8(bytes).ok()
+}
+
+/// The bodies (inside the braces) of the `#[cfg(test)] mod name { .. }` items of
+/// `text`, in order: code that only test builds compile, which the analysis skips
+/// unless tests are checked. Blanking a body before parsing saves its parse (a
+/// tenth of a typical crate's); the module item stays, with its span.
+///
+/// A body is only found when the attribute is written `#[cfg(test)]` (white space
+/// aside) among the module's outer attributes, and only when no character after
+/// the body's last line break is outside ASCII: blanked byte by byte, such a
+/// character would move the columns of what follows the `}` on its line.
+pub fn test_module_bodies(text: &str) -> Vec<std::ops::Range<usize>> {
+    let bytes = text.as_bytes();
+    let mut bodies = Vec::new();
+    let mut at = 0;
+    for found in memchr::memmem::find_iter(bytes, b"cfg(test)") {
+        if found < at {
+            continue;
+        }
+        match code_until(bytes, at, found) {
+            Some(next) if next == found => {}
+            Some(next) => {
+                at = next;
+                continue;
+            }
+            None => break,
+        }
+        at = found + 1;
+        let Some(body) = test_module_body(bytes, found) else {
+            continue;
+        };
+        let last_line = bytes
+            .get(body.clone())
+            .map(|b| memchr::memrchr(b'\n', b).map_or(b, |n| b.get(n..).unwrap_or_default()));
+        if last_line.is_some_and(|line| line.is_ascii()) {
+            at = body.end;
+            bodies.push(body);
+        }
+    }
+    bodies
+}
+
+/// Lexes from `from` (which is in code) towards `target`: `Some(target)` when
+/// `target` is in code, else the offset just past the literal or comment that
+/// holds it; `None` when one does not end.
+fn code_until(bytes: &[u8], from: usize, target: usize) -> Option<usize> {
+    let mut at = from;
+    while at < target {
+        let Some(found) = bytes
+            .get(at..target)
+            .and_then(|b| memchr::memchr3(b'"', b'\'', b'/', b))
+        else {
+            return Some(target);
+        };
+        at = skip_unit(bytes, at + found)?;
+    }
+    Some(at.max(target))
+}
+
+/// The offset just past the literal or comment that starts at `start`, or
+/// `start + 1` when none does (a lifetime, a `/` of code).
+fn skip_unit(bytes: &[u8], start: usize) -> Option<usize> {
+    Some(match bytes.get(start..)? {
+        [b'/', b'/', rest @ ..] => {
+            memchr::memchr(b'\n', rest).map_or(bytes.len(), |n| start + 3 + n)
+        }
+        [b'/', b'*', ..] => block_comment_end(bytes, start + 2)?,
+        [b'"', ..] => string_end(bytes, start)?,
+        [b'\'', rest @ ..] => start + 1 + char_literal_len(rest),
+        _ => start + 1,
+    })
+}
+
+/// The body of the module that the `cfg(test)` at `cfg` (in code) is the
+/// attribute of, when it is `#[cfg(test)]` followed by more outer attributes, a
+/// visibility, `mod`, a name and `{`.
+fn test_module_body(bytes: &[u8], cfg: usize) -> Option<std::ops::Range<usize>> {
+    let before = bytes.get(..cfg)?.trim_ascii_end().strip_suffix(b"[")?;
+    let hash = before.trim_ascii_end().len().checked_sub(1)?;
+    if bytes.get(hash) != Some(&b'#') {
+        return None;
+    }
+    let after = cfg + "cfg(test)".len();
+    let mut at = next_token(bytes, after)?;
+    if bytes.get(at) != Some(&b']') {
+        return None;
+    }
+    at = next_token(bytes, at + 1)?;
+    while bytes.get(at) == Some(&b'#') {
+        at = next_token(bytes, at + 1)?;
+        if bytes.get(at) != Some(&b'[') {
+            return None;
+        }
+        at = next_token(bytes, matching_close(bytes, at)? + 1)?;
+    }
+    if word_at(bytes, at) == b"pub" {
+        at = next_token(bytes, at + 3)?;
+        if bytes.get(at) == Some(&b'(') {
+            at = next_token(bytes, matching_close(bytes, at)? + 1)?;
+        }
+    }
+    if word_at(bytes, at) != b"mod" {
+        return None;
+    }
+    at = next_token(bytes, at + 3)?;
+    if bytes.get(at..)?.starts_with(b"r#") {
+        at += 2;
+    }
+    let name = word_at(bytes, at).len();
+    if name == 0 {
+        return None;
+    }
+    let open = next_token(bytes, at + name)?;
+    if bytes.get(open) != Some(&b'{') {
+        return None;
+    }
+    Some(open + 1..matching_close(bytes, open)?)
+}
+
+/// The offset of the first byte at or after `at` that is neither white space nor
+/// in a comment.
+fn next_token(bytes: &[u8], mut at: usize) -> Option<usize> {
+    loop {
+        at += bytes
+            .get(at..)?
+            .iter()
+            .take_while(|b| b.is_ascii_whitespace())
+            .count();
+        match bytes.get(at..)? {
+            [b'/', b'/' | b'*', ..] => at = skip_unit(bytes, at)?,
+            _ => return Some(at),
+        }
+    }
+}
+
+/// The identifier or keyword (ASCII letters, digits, `_`) that starts at `at`.
+fn word_at(bytes: &[u8], at: usize) -> &[u8] {
+    let rest = bytes.get(at..).unwrap_or_default();
+    let len = rest
+        .iter()
+        .take_while(|b| b.is_ascii_alphanumeric() || **b == b'_')
+        .count();
+    rest.get(..len).unwrap_or_default()
+}
+
+/// The offset of the bracket that closes the one at `open`, literals and comments
+/// skipped. Brackets of every kind count alike: code whose brackets do not match
+/// does not parse either way.
+fn matching_close(bytes: &[u8], open: usize) -> Option<usize> {
+    let mut depth = 0usize;
+    let mut at = open;
+    loop {
+        match bytes.get(at)? {
+            b'(' | b'[' | b'{' => depth += 1,
+            b')' | b']' | b'}' => {
+                depth -= 1;
+                if depth == 0 {
+                    return Some(at);
+                }
+            }
+            b'"' | b'\'' | b'/' => {
+                at = skip_unit(bytes, at)?;
+                continue;
+            }
+            _ => {}
+        }
+        at += 1;
+    }
+}
+
 /// The offset just past the `*/` that closes a block comment whose body starts
 /// at `from`; block comments nest.
 fn block_comment_end(bytes: &[u8], from: usize) -> Option<usize> {
@@ -1063,6 +1256,72 @@ mod tests {
         // Short texts never need the lexer for the bound: two per byte at most.
         assert!(!may_nest_deeper(b"((((", 8));
         assert!(may_nest_deeper(b"((((", 7));
+    }
+
+    #[test]
+    fn test_module_bodies_are_found_exactly() {
+        fn body(text: &str) -> Vec<&str> {
+            test_module_bodies(text)
+                .into_iter()
+                .filter_map(|r| text.get(r))
+                .collect()
+        }
+        assert_eq!(
+            body("#[cfg(test)]\nmod tests { fn t() {} }"),
+            [" fn t() {} "]
+        );
+        assert_eq!(
+            body("#[cfg(test)] #[path = \"]\"] pub(crate) mod r#t /* c */ {x}\nfn f() {}"),
+            ["x"]
+        );
+        assert_eq!(body("# [ cfg(test) ]\n// c\npub mod t {}"), [""]);
+        // Literals and comments that hold brackets, and nested blocks.
+        let text =
+            "#[cfg(test)] mod t { '}'; \"}\"; r#\"}\"#; /* } */ // }\n { } 'a; b'{' }\nfn f() {}";
+        assert_eq!(
+            body(text),
+            [" '}'; \"}\"; r#\"}\"#; /* } */ // }\n { } 'a; b'{' "]
+        );
+        // Two modules, and one inside a test module (found with it).
+        assert_eq!(
+            body("#[cfg(test)] mod a { #[cfg(test)] mod b {} }\n#[cfg(test)] mod c {}"),
+            [" #[cfg(test)] mod b {} ", ""]
+        );
+        for text in [
+            "#[cfg(not(test))] mod t {}",
+            "#[cfg(all(test, unix))] mod t {}",
+            "#![cfg(test)] mod t {}",
+            "#[cfg(test)] mod t;",
+            "#[cfg(test)] fn t() {}",
+            "#[cfg(test)] mod t { unclosed",
+            "#[cfg(test)] mod t { \"unterminated }",
+            "// #[cfg(test)] mod t {}",
+            "/* #[cfg(test)] mod t {} */",
+            "const S: &str = \"#[cfg(test)] mod t {}\";",
+            "const S: &str = r#\"#[cfg(test)] mod t {}\"#;",
+            // A character outside ASCII before the `}` on its line would move
+            // the columns after it.
+            "#[cfg(test)] mod t {\n\"é\" } fn f() {}",
+        ] {
+            assert!(body(text).is_empty(), "{text}");
+        }
+        // Outside ASCII on other lines is fine.
+        assert_eq!(body("#[cfg(test)] mod t { \"é\"\n}"), [" \"é\"\n"]);
+    }
+
+    #[test]
+    fn the_parser_sees_test_bodies_blank_only_when_tests_are_skipped() {
+        let text = "/// doc\n#[cfg(test)]\nmod t {\r\n    fn é() {}\n}\nfn f() {}";
+        let blanked = for_parser(text, true).expect("a body");
+        // One space a byte: `é` is two.
+        let spaces = " ".repeat("    fn é() {}".len());
+        assert_eq!(
+            blanked,
+            format!("//  doc\n#[cfg(test)]\nmod t {{\r\n{spaces}\n}}\nfn f() {{}}")
+        );
+        assert_eq!(blanked.len(), text.len());
+        assert_eq!(for_parser(text, false), without_doc_comments(text));
+        assert_eq!(for_parser("fn f() {}", true), None);
     }
 
     #[test]
