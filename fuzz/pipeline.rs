@@ -38,7 +38,7 @@ fn check(bytes: &[u8]) {
     };
     let text = text.strip_prefix('\u{feff}').unwrap_or(text);
     let _ = doc_comments_only_lose_their_tokens(text);
-    let _ = test_modules_only_lose_their_bodies(text);
+    let _ = blanking_keeps_every_other_token(text);
     let config = Config::default();
     for include_tests in [false, true] {
         let input = FileInput {
@@ -149,26 +149,26 @@ pub fn doc_comments_only_lose_their_tokens(text: &str) -> bool {
     true
 }
 
-/// With tests skipped, the analysis also blanks the bodies of `#[cfg(test)]`
-/// modules (`source::for_parser`): each must be exactly the inside of a `{ }`
-/// group of the original, and the lexer must see every other token unchanged, at
-/// the same offset. Without spans (`cfg(fuzzing)`) only the lengths and the line
-/// breaks are compared. Returns how many bodies `text` has.
-pub fn test_modules_only_lose_their_bodies(text: &str) -> usize {
+/// The analysis also blanks the insides of data tables and, with tests skipped,
+/// the bodies of `#[cfg(test)]` modules (`source::for_parser`): each must be
+/// exactly the inside of a group of the original (`[ ]` and `{ }`), and the lexer
+/// must see every other token unchanged, at the same offset. Without spans
+/// (`cfg(fuzzing)`) only the lengths and the line breaks are compared. Returns how
+/// many test module bodies and tables `text` has.
+pub fn blanking_keeps_every_other_token(text: &str) -> (usize, usize) {
     use cargo_panicfree::engine::source;
     use proc_macro2::{Delimiter, TokenStream, TokenTree};
     type Tokens = Vec<(String, std::ops::Range<usize>)>;
-    fn walk(stream: TokenStream, out: &mut Tokens, braces: &mut Vec<(usize, usize)>) {
+    type Groups = Vec<(Delimiter, usize, usize)>;
+    fn walk(stream: TokenStream, out: &mut Tokens, groups: &mut Groups) {
         for tree in stream {
             let range = tree.span().byte_range();
             match tree {
                 TokenTree::Group(g) => {
-                    if g.delimiter() == Delimiter::Brace {
-                        let close = g.span_close().byte_range().start;
-                        braces.push((g.span_open().byte_range().start, close));
-                    }
+                    let open = g.span_open().byte_range().start;
+                    groups.push((g.delimiter(), open, g.span_close().byte_range().start));
                     out.push((format!("{:?}", g.delimiter()), range));
-                    walk(g.stream(), out, braces);
+                    walk(g.stream(), out, groups);
                 }
                 other => out.push((other.to_string(), range)),
             }
@@ -176,17 +176,18 @@ pub fn test_modules_only_lose_their_bodies(text: &str) -> usize {
     }
     let tokens = |text: &str| {
         let stream = text.parse::<TokenStream>().ok()?;
-        let (mut out, mut braces) = (Tokens::new(), Vec::new());
-        walk(stream, &mut out, &mut braces);
+        let (mut out, mut groups) = (Tokens::new(), Groups::new());
+        walk(stream, &mut out, &mut groups);
         proc_macro2::extra::invalidate_current_thread_spans();
-        Some((out, braces))
+        Some((out, groups))
     };
     let bodies = source::test_module_bodies(text);
-    if bodies.is_empty() {
-        return 0;
+    let tables = source::data_tables(text);
+    if bodies.is_empty() && tables.is_empty() {
+        return (0, 0);
     }
-    let with_tests = source::for_parser(text, false).unwrap_or_else(|| text.to_owned());
-    let blanked = source::for_parser(text, true).expect("bodies to blank");
+    let with_docs = source::without_doc_comments(text).unwrap_or_else(|| text.to_owned());
+    let blanked = source::for_parser(text, true).expect("something to blank");
     assert_eq!(blanked.len(), text.len(), "the same length: {text}");
     let breaks = |t: &str| t.match_indices('\n').map(|(i, _)| i).collect::<Vec<_>>();
     assert_eq!(breaks(&blanked), breaks(text), "the same lines: {text}");
@@ -195,22 +196,26 @@ pub fn test_modules_only_lose_their_bodies(text: &str) -> usize {
         .ok()
         .and_then(|t| t.into_iter().next())
         .is_some_and(|t| t.span().byte_range() == (0..1));
-    if let (true, Some((original, braces))) = (spans, tokens(&with_tests)) {
-        for body in &bodies {
+    if let (true, Some((original, groups))) = (spans, tokens(&with_docs)) {
+        let regions = bodies
+            .iter()
+            .map(|b| (Delimiter::Brace, b))
+            .chain(tables.iter().map(|t| (Delimiter::Bracket, t)));
+        for (delimiter, region) in regions {
             assert!(
-                braces.contains(&(body.start - 1, body.end)),
-                "a test module's body is a brace group: {body:?} in {text}"
+                groups.contains(&(delimiter, region.start - 1, region.end)),
+                "{region:?} is the inside of a {delimiter:?} group: {text}"
             );
         }
         let outside: Tokens = original
             .into_iter()
-            .filter(|(_, r)| !bodies.iter().any(|b| b.contains(&r.start)))
+            .filter(|(_, r)| !bodies.iter().chain(&tables).any(|b| b.contains(&r.start)))
             .collect();
         assert_eq!(
             tokens(&blanked).map(|(t, _)| t),
             Some(outside),
-            "the same tokens outside the bodies: {text}"
+            "the same tokens outside the blanked regions: {text}"
         );
     }
-    bodies.len()
+    (bodies.len(), tables.len())
 }

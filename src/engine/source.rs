@@ -239,16 +239,15 @@ pub fn without_doc_comments(text: &str) -> Option<String> {
     String::from_utf8(out).ok()
 }
 
-/// The text the parser sees: [`without_doc_comments`], and with `skip_tests`
-/// the bodies of `#[cfg(test)]` modules blanked too ([`test_module_bodies`]), or
-/// `None` when neither changes anything. Lines, columns and byte offsets stay
-/// those of `text`.
+/// The text the parser sees: [`without_doc_comments`], with the insides of
+/// [`data_tables`] blanked, and with `skip_tests` the bodies of `#[cfg(test)]`
+/// modules too ([`test_module_bodies`]); `None` when nothing changes. Lines,
+/// columns and byte offsets stay those of `text`.
 pub fn for_parser(text: &str, skip_tests: bool) -> Option<String> {
-    let bodies = if skip_tests {
-        test_module_bodies(text)
-    } else {
-        Vec::new()
-    };
+    let mut bodies = data_tables(text);
+    if skip_tests {
+        bodies.extend(test_module_bodies(text));
+    }
     let plain = without_doc_comments(text);
     if bodies.is_empty() {
         return plain;
@@ -302,6 +301,203 @@ pub fn test_module_bodies(text: &str) -> Vec<std::ops::Range<usize>> {
         }
     }
     bodies
+}
+
+/// The insides of the array literals, of more than [`MIN_TABLE`] bytes, that are
+/// the whole initialiser of a `const` or `static` item and hold only literal data:
+/// literals, `true`, `false`, unary `-` and `&`, and tuples and arrays of them
+/// (`static T: [(u16, &str); 3] = [(1, "a"), (2, "b"), (3, "c")];`). Such data
+/// holds no panic site, no path and no call, and the analysis reads an item's
+/// array length from its type, so its parse (a tenth of the parse of real crates,
+/// whose Unicode and codec tables are large) can be saved. As for test modules, a
+/// table whose last line holds a character outside ASCII is left alone.
+pub fn data_tables(text: &str) -> Vec<std::ops::Range<usize>> {
+    let bytes = text.as_bytes();
+    let mut keywords: Vec<usize> = memchr::memmem::find_iter(bytes, b"static")
+        .chain(memchr::memmem::find_iter(bytes, b"const"))
+        .collect();
+    keywords.sort_unstable();
+    let mut tables = Vec::new();
+    let mut at = 0;
+    for found in keywords {
+        if found < at {
+            continue;
+        }
+        match code_until(bytes, at, found) {
+            Some(next) if next == found => {}
+            Some(next) => {
+                at = next;
+                continue;
+            }
+            None => break,
+        }
+        at = found + 1;
+        let Some(table) = data_table(bytes, found) else {
+            continue;
+        };
+        let last_line = bytes
+            .get(table.clone())
+            .map(|b| memchr::memrchr(b'\n', b).map_or(b, |n| b.get(n..).unwrap_or_default()));
+        if table.len() > MIN_TABLE && last_line.is_some_and(|line| line.is_ascii()) {
+            at = table.end;
+            tables.push(table);
+        }
+    }
+    tables
+}
+
+/// Smaller tables are parsed: blanking them would save little.
+const MIN_TABLE: usize = 64;
+
+/// The inside of the array literal that the `const` or `static` at `keyword` is
+/// initialised with, when it is one of literal data ([`is_literal_data`]).
+fn data_table(bytes: &[u8], keyword: usize) -> Option<std::ops::Range<usize>> {
+    let word = word_at(bytes, keyword);
+    let starts_word = keyword == 0
+        || bytes
+            .get(keyword - 1)
+            .is_some_and(|&b| !(b.is_ascii_alphanumeric() || b == b'_' || b >= 0x80));
+    if !starts_word || !matches!(word, b"const" | b"static") {
+        return None;
+    }
+    let mut at = next_token(bytes, keyword + word.len())?;
+    if matches!(word_at(bytes, at), b"mut" | b"ref") {
+        at = next_token(bytes, at + 3)?;
+    }
+    let name = word_at(bytes, at).len();
+    if name == 0 || matches!(word_at(bytes, at), b"fn" | b"unsafe" | b"extern" | b"async") {
+        return None;
+    }
+    at = next_token(bytes, at + name)?;
+    if bytes.get(at) != Some(&b':') {
+        return None;
+    }
+    // The type, up to the `=` outside its brackets.
+    at += 1;
+    loop {
+        match bytes.get(at)? {
+            b'=' if !matches!(bytes.get(at + 1), Some(b'=' | b'>')) => break,
+            b';' | b'{' | b'}' => return None,
+            b'(' | b'[' => at = matching_close(bytes, at)? + 1,
+            b'"' | b'\'' | b'/' => at = skip_unit(bytes, at)?,
+            _ => at += 1,
+        }
+    }
+    at = next_token(bytes, at + 1)?;
+    if bytes.get(at) == Some(&b'&') {
+        at = next_token(bytes, at + 1)?;
+    }
+    if bytes.get(at) != Some(&b'[') {
+        return None;
+    }
+    let close = matching_close(bytes, at)?;
+    let inside = at + 1..close;
+    let end = next_token(bytes, close + 1)?;
+    (bytes.get(end) == Some(&b';') && is_literal_data(bytes, inside.clone())).then_some(inside)
+}
+
+/// Whether `range` of `bytes` is a list of literal data, as in `[..]`: values
+/// separated by commas (a trailing one allowed), each a literal (a string, raw or
+/// byte string, character or number), `true` or `false`, or a tuple or array of
+/// such values, after any number of unary `-` and `&`.
+fn is_literal_data(bytes: &[u8], range: std::ops::Range<usize>) -> bool {
+    // Open brackets inside the range: whether each is `(`.
+    let mut open: Vec<bool> = Vec::new();
+    // A value may come (after `[`, `(`, `,` or a unary operator), and whether
+    // one must (after a unary operator).
+    let (mut may, mut must) = (true, false);
+    let mut at = range.start;
+    while at < range.end {
+        let Some(next) = next_token(bytes, at) else {
+            return false;
+        };
+        if next >= range.end {
+            break;
+        }
+        at = next;
+        let Some(&b) = bytes.get(at) else {
+            return false;
+        };
+        let value_end = match b {
+            b'0'..=b'9' => Some(number_end(bytes, at)),
+            b'"' => string_end(bytes, at),
+            b'\'' => {
+                let len = char_literal_len(bytes.get(at + 1..).unwrap_or_default());
+                (len > 0).then_some(at + 1 + len)
+            }
+            b'a'..=b'z' | b'A'..=b'Z' | b'_' => {
+                let word = word_at(bytes, at);
+                let after = bytes.get(at + word.len()).copied();
+                match (word, after) {
+                    (b"true" | b"false", _) => Some(at + word.len()),
+                    (b"b" | b"c", Some(b'"' | b'\''))
+                    | (b"r" | b"br" | b"cr", Some(b'"' | b'#')) => {
+                        let quote = at
+                            + word.len()
+                            + bytes
+                                .get(at + word.len()..)
+                                .unwrap_or_default()
+                                .iter()
+                                .take_while(|&&b| b == b'#')
+                                .count();
+                        match bytes.get(quote) {
+                            Some(b'"') => string_end(bytes, quote),
+                            Some(b'\'') if word == b"b" => {
+                                let len =
+                                    char_literal_len(bytes.get(quote + 1..).unwrap_or_default());
+                                (len > 0).then_some(quote + 1 + len)
+                            }
+                            _ => None,
+                        }
+                    }
+                    _ => return false,
+                }
+            }
+            _ => None,
+        };
+        if let Some(end) = value_end {
+            if !may || end > range.end {
+                return false;
+            }
+            (may, must) = (false, false);
+            at = end;
+            continue;
+        }
+        match b {
+            b'-' | b'&' if may => must = true,
+            b'(' | b'[' if may => {
+                open.push(b == b'(');
+                must = false;
+            }
+            b')' | b']' if !must && open.pop() == Some(b == b')') => may = false,
+            b',' if !may => may = true,
+            _ => return false,
+        }
+        at += 1;
+    }
+    open.is_empty() && !must
+}
+
+/// The end of the number literal that starts at `at` (digits, `_`, a suffix, a
+/// fraction, and an exponent with its sign when the literal is decimal).
+fn number_end(bytes: &[u8], at: usize) -> usize {
+    let decimal = !matches!(bytes.get(at..at + 2), Some([b'0', b'x' | b'o' | b'b']));
+    let mut end = at;
+    while let Some(&b) = bytes.get(end) {
+        let exponent_sign = decimal
+            && matches!(b, b'+' | b'-')
+            && matches!(
+                end.checked_sub(1).and_then(|i| bytes.get(i)),
+                Some(b'e' | b'E')
+            );
+        let fraction = b == b'.' && bytes.get(end + 1).is_some_and(u8::is_ascii_digit);
+        if b.is_ascii_alphanumeric() || b == b'_' || exponent_sign || fraction {
+            end += 1;
+        } else {
+            break;
+        }
+    }
+    end
 }
 
 /// Lexes from `from` (which is in code) towards `target`: `Some(target)` when
@@ -1307,6 +1503,66 @@ mod tests {
         }
         // Outside ASCII on other lines is fine.
         assert_eq!(body("#[cfg(test)] mod t { \"é\"\n}"), [" \"é\"\n"]);
+    }
+
+    #[test]
+    fn data_tables_are_literal_data_that_initialise_an_item() {
+        fn tables(text: &str) -> Vec<&str> {
+            data_tables(text)
+                .into_iter()
+                .filter_map(|r| text.get(r))
+                .collect()
+        }
+        let data = "1, -2, 0x1F_u8, 1.5e-3, 2E+7f64, 'a', b'\\'', \"s]\", b\"x\", r#\"\"]\"#, br\"y\", true";
+        let nested =
+            "(1, \"a\"), (2, &[3, 4]), (-5, &\"b\"), [(6,), ()], (7, 8,), (9, \"c\"), (10, \"d\"),";
+        for (text, inside) in [
+            (format!("static T: [u8; 12] = [{data}];"), data),
+            (format!("pub const T: &[(u8, &str)] = &[{nested}];"), nested),
+            (
+                format!("static mut T: [u8; 12] = [ /* c */ {data} // c\n];"),
+                "",
+            ),
+            (format!("const _: [u8; 12] = [{data}];\nfn f() {{}}"), data),
+        ] {
+            let found = tables(&text);
+            assert_eq!(found.len(), 1, "{text}");
+            if !inside.is_empty() {
+                assert_eq!(found, [inside], "{text}");
+            }
+        }
+        let long = "1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13, 14, 15, 16, 17, 18, 19, 20, 21, 22";
+        for text in [
+            // Not literal data.
+            format!("static T: [u8; 23] = [{long}, X];"),
+            format!("static T: [u8; 23] = [{long}, f(1)];"),
+            format!("static T: [u8; 23] = [{long}, 1 + 2];"),
+            format!("static T: [u8; 23] = [{long}, 1 - 2];"),
+            format!("static T: [u8; 23] = [{long}, 0x1e-5];"),
+            format!("static T: [u8; 23] = [{long}, {{ 1 }}];"),
+            format!("static T: [u8; 23] = [{long}, 'a];"),
+            format!("static T: [u8; 23] = [{long}, #[cfg(x)] 1];"),
+            format!("static T: [u8; 23] = [{long} 23];"),
+            format!("static T: [u8; 23] = [{long},, 23];"),
+            format!("static T: [u8; 23] = [{long}, -];"),
+            format!("static T: [u8; 23] = [{long}, (1, 2];"),
+            "static T: [u8; 23] = [0; 23];".to_owned(),
+            // Not the whole initialiser of a `const` or `static`.
+            format!("static T: u8 = [{long}][0];"),
+            format!("static T: usize = [{long}].len();"),
+            format!("fn f() {{ let t = [{long}]; }}"),
+            format!("fn f() -> &'static [u8] {{ &[{long}] }}"),
+            format!("const fn f() -> [u8; 22] {{ [{long}] }}"),
+            format!("fn f<const N: usize>() {{ g([{long}]) }}"),
+            format!("// static T: [u8; 22] = [{long}];"),
+            format!("const S: &str = \"static T: [u8; 22] = [{long}];\";"),
+            format!("static T: [u8; 22] = [{long}] // no semicolon"),
+            // Too small to matter, and outside ASCII on the last line.
+            "static T: [u8; 3] = [1, 2, 3];".to_owned(),
+            format!("static T: [&str; 23] = [{long}, \"é\"];"),
+        ] {
+            assert!(tables(&text).is_empty(), "{text}");
+        }
     }
 
     #[test]
