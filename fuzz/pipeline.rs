@@ -149,13 +149,14 @@ pub fn doc_comments_only_lose_their_tokens(text: &str) -> bool {
     true
 }
 
-/// The analysis also blanks the insides of data tables and, with tests skipped,
-/// the bodies of `#[cfg(test)]` modules (`source::for_parser`): each must be
-/// exactly the inside of a group of the original (`[ ]` and `{ }`), and the lexer
+/// The analysis also blanks `#[doc = ".."]` attributes, the insides of data
+/// tables and, with tests skipped, the bodies of `#[cfg(test)]` modules
+/// (`source::for_parser`): each attribute must be a `#` and a `[ ]` group of the
+/// original, each inside exactly that of a group (`[ ]` and `{ }`), and the lexer
 /// must see every other token unchanged, at the same offset. Without spans
 /// (`cfg(fuzzing)`) only the lengths and the line breaks are compared. Returns how
-/// many test module bodies and tables `text` has.
-pub fn blanking_keeps_every_other_token(text: &str) -> (usize, usize) {
+/// many test module bodies, tables and doc attributes `text` has.
+pub fn blanking_keeps_every_other_token(text: &str) -> (usize, usize, usize) {
     use cargo_panicfree::engine::source;
     use proc_macro2::{Delimiter, TokenStream, TokenTree};
     type Tokens = Vec<(String, std::ops::Range<usize>)>;
@@ -183,8 +184,9 @@ pub fn blanking_keeps_every_other_token(text: &str) -> (usize, usize) {
     };
     let bodies = source::test_module_bodies(text);
     let tables = source::data_tables(text);
-    if bodies.is_empty() && tables.is_empty() {
-        return (0, 0);
+    let docs = source::doc_attributes(text);
+    if bodies.is_empty() && tables.is_empty() && docs.is_empty() {
+        return (0, 0, 0);
     }
     let with_docs = source::without_doc_comments(text).unwrap_or_else(|| text.to_owned());
     let blanked = source::for_parser(text, true).expect("something to blank");
@@ -207,9 +209,27 @@ pub fn blanking_keeps_every_other_token(text: &str) -> (usize, usize) {
                 "{region:?} is the inside of a {delimiter:?} group: {text}"
             );
         }
+        for doc in &docs {
+            let starts = original
+                .iter()
+                .any(|(t, r)| t == "#" && r.start == doc.start);
+            assert!(
+                starts
+                    && groups
+                        .iter()
+                        .any(|&(d, _, close)| d == Delimiter::Bracket && close + 1 == doc.end),
+                "{doc:?} is an attribute: {text}"
+            );
+        }
         let outside: Tokens = original
             .into_iter()
-            .filter(|(_, r)| !bodies.iter().chain(&tables).any(|b| b.contains(&r.start)))
+            .filter(|(_, r)| {
+                !bodies
+                    .iter()
+                    .chain(&tables)
+                    .chain(&docs)
+                    .any(|b| b.contains(&r.start))
+            })
             .collect();
         assert_eq!(
             tokens(&blanked).map(|(t, _)| t),
@@ -217,5 +237,5 @@ pub fn blanking_keeps_every_other_token(text: &str) -> (usize, usize) {
             "the same tokens outside the blanked regions: {text}"
         );
     }
-    (bodies.len(), tables.len())
+    (bodies.len(), tables.len(), docs.len())
 }

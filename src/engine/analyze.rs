@@ -20,8 +20,8 @@ use crate::api::{span, MacroCall, Pos, Rule, RuleId, RuleKind, Site, SiteContext
 use crate::engine::arrays::Arrays;
 use crate::engine::calls::CallsBuilder;
 use crate::engine::facts::{
-    derives_deserialize, item_name, may_be_evidence, raw_path, runtime_evidence, use_leaves,
-    use_tree_start, FactsBuilder, LeafName, TypePaths,
+    derives_deserialize, ident_name, item_name, may_be_evidence, raw_path, runtime_evidence,
+    use_leaves, use_tree_start, FactsBuilder, LeafName, TypePaths,
 };
 use crate::engine::justify::{Justification, Justifications};
 use crate::engine::lint_attrs::{self, LintAttr};
@@ -287,8 +287,9 @@ struct Checker<'a> {
     in_const: bool,
     /// Inside `thread_local!`, whose `static` initialisers run at run time.
     runtime_statics: bool,
-    /// Start lines of the enclosing items, statements, arms and fields.
-    anchors: Vec<u32>,
+    /// Where the enclosing items, statements, arms and fields start (their lines
+    /// are looked up only for a site: a span's line costs a search).
+    anchors: Vec<TokenSpan>,
     module: String,
     /// Paths of the enclosing functions and other owning items, innermost last.
     owner: Vec<String>,
@@ -368,7 +369,7 @@ impl Checker<'_> {
     /// function is `module::f`, a method `module::Type::f`, a nested function
     /// `module::outer::inner`.
     fn owning(&mut self, name: &syn::Ident, visit: impl FnOnce(&mut Self)) {
-        let name = syn::ext::IdentExt::unraw(name);
+        let name = ident_name(name);
         let path = match (self.owner.last(), &self.impl_owner) {
             (Some(outer), _) => format!("{outer}::{name}"),
             (None, Some(owner)) => format!("{owner}::{name}"),
@@ -405,10 +406,16 @@ impl Checker<'_> {
 
     /// Visits the argument of a spawn as a node of its own (`f::{spawn@12}`): a
     /// panic there does not unwind into the function that spawned it.
-    fn spawned(&mut self, kind: Option<FnKind>, line: u32, visit: impl FnOnce(&mut Self)) {
+    fn spawned(
+        &mut self,
+        kind: Option<FnKind>,
+        at: impl FnOnce() -> TokenSpan,
+        visit: impl FnOnce(&mut Self),
+    ) {
         let (Some(kind), Some(outer)) = (kind, self.owner.last()) else {
             return visit(self);
         };
+        let line = span::pos(at().start()).line;
         let label = if kind == FnKind::Thread {
             "thread"
         } else {
@@ -454,10 +461,16 @@ impl Checker<'_> {
                 &mut SiteSink::new(rule.id(), rule.clippy_lints(), cx, &mut self.pending),
             );
         }
+        if self.pending.is_empty() {
+            return;
+        }
+        let anchors: Vec<u32> = self
+            .anchors
+            .iter()
+            .map(|a| span::pos(a.start()).line)
+            .collect();
         for mut site in self.pending.drain(..) {
-            site.justification = self
-                .justifications
-                .covering(site.span.start.line, &self.anchors);
+            site.justification = self.justifications.covering(site.span.start.line, &anchors);
             let lint_attrs = &self.result.lint_attrs;
             site.attributes = self
                 .allowing
@@ -493,7 +506,7 @@ impl Checker<'_> {
         }
         let was_test = self.in_test;
         self.in_test |= is_test;
-        let pushed = anchor.map(|a| self.anchors.push(span::pos(a.start()).line));
+        let pushed = anchor.map(|a| self.anchors.push(a));
         let allowing = self.allowing.len();
         for attr in attrs {
             if let Some(found) = lint_attrs::parse(attr, self.text) {
@@ -685,11 +698,7 @@ impl<'ast> Visit<'ast> for Checker<'_> {
             }
         }
         let name = match &*item.self_ty {
-            syn::Type::Path(ty) => ty
-                .path
-                .segments
-                .last()
-                .map(|s| syn::ext::IdentExt::unraw(&s.ident).to_string()),
+            syn::Type::Path(ty) => ty.path.segments.last().map(|s| ident_name(&s.ident)),
             _ => None,
         };
         let self_type = self.arrays.set_self_type(name.clone());
@@ -776,7 +785,7 @@ impl<'ast> Visit<'ast> for Checker<'_> {
     fn visit_item_mod(&mut self, item: &'ast syn::ItemMod) {
         let path_attr = path_attr(&item.attrs);
         // `mod r#type;` lives in `type.rs`.
-        let name = syn::ext::IdentExt::unraw(&item.ident).to_string();
+        let name = ident_name(&item.ident);
         if item.content.is_none() {
             let end = item.semi.map_or(item.ident.span(), |s| s.span);
             let start = match &item.vis {
@@ -876,7 +885,7 @@ impl<'ast> Visit<'ast> for Checker<'_> {
     }
 
     fn visit_item_trait(&mut self, item: &'ast syn::ItemTrait) {
-        let name = syn::ext::IdentExt::unraw(&item.ident).to_string();
+        let name = ident_name(&item.ident);
         self.calls.enter_trait(item);
         self.in_impl(Some(name), |this| visit::visit_item_trait(this, item));
         self.calls.leave_impl();
@@ -975,10 +984,11 @@ impl<'ast> Visit<'ast> for Checker<'_> {
             self.calls.method_call(expr, &self.module);
             spawn = self.calls.method_spawn_kind(expr);
         }
-        let line = span::pos(expr.method.span().start()).line;
-        self.spawned(spawn, line, |this| {
-            visit::visit_expr_method_call(this, expr)
-        });
+        self.spawned(
+            spawn,
+            || expr.method.span(),
+            |this| visit::visit_expr_method_call(this, expr),
+        );
     }
 
     fn visit_expr_index(&mut self, expr: &'ast syn::ExprIndex) {
@@ -1003,8 +1013,11 @@ impl<'ast> Visit<'ast> for Checker<'_> {
             self.calls.call(expr);
             spawn = self.calls.spawn_kind(expr, &self.module, &self.facts);
         }
-        let line = span::pos(span::expr_start(&expr.func).start()).line;
-        self.spawned(spawn, line, |this| visit::visit_expr_call(this, expr));
+        self.spawned(
+            spawn,
+            || span::expr_start(&expr.func),
+            |this| visit::visit_expr_call(this, expr),
+        );
     }
 
     fn visit_macro(&mut self, mac: &'ast syn::Macro) {
@@ -1014,7 +1027,7 @@ impl<'ast> Visit<'ast> for Checker<'_> {
             .path
             .segments
             .last()
-            .map(|s| syn::ext::IdentExt::unraw(&s.ident).to_string())
+            .map(|s| ident_name(&s.ident))
             .unwrap_or_default();
         let call = MacroCall { mac, name: &name };
         self.dispatch(|rule, cx| rule.macro_call(&call, cx));

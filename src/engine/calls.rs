@@ -113,7 +113,7 @@ fn line_of(span: proc_macro2::Span) -> u32 {
 }
 
 fn ident(i: &syn::Ident) -> String {
-    syn::ext::IdentExt::unraw(i).to_string()
+    crate::engine::facts::ident_name(i)
 }
 
 fn starts_upper(s: &str) -> bool {

@@ -189,12 +189,12 @@ impl FactsBuilder {
     /// names crate `x` (a reference, reported here), and `y` stands for it in this
     /// module (and, at a crate root, in the whole crate: the workspace view knows).
     pub fn extern_crate(&mut self, module: &str, item: &syn::ItemExternCrate) {
-        let ident = syn::ext::IdentExt::unraw(&item.ident).to_string();
+        let ident = ident_name(&item.ident);
         let is_self = ident == "self";
         let Some(name) = item
             .rename
             .as_ref()
-            .map(|(_, r)| syn::ext::IdentExt::unraw(r).to_string())
+            .map(|(_, r)| ident_name(r))
             .or_else(|| (!is_self).then(|| ident.clone()))
         else {
             return;
@@ -252,7 +252,7 @@ impl FactsBuilder {
         if !item.attrs.iter().any(|a| a.path().is_ident("macro_export")) {
             return;
         }
-        let name = syn::ext::IdentExt::unraw(ident).to_string();
+        let name = ident_name(ident);
         self.enter_module(module);
         if let Some(m) = self.modules.iter_mut().find(|m| m.path == module) {
             if !m.exported_macros.contains(&name) {
@@ -456,6 +456,16 @@ impl FactsBuilder {
 
 // Reading facts from syntax: helpers for the checker's visit.
 
+/// An identifier as written, without `r#`: `IdentExt::unraw` would copy the
+/// identifier before it is made a string.
+pub(crate) fn ident_name(ident: &syn::Ident) -> String {
+    let name = ident.to_string();
+    match name.strip_prefix("r#") {
+        Some(unraw) => unraw.to_owned(),
+        None => name,
+    }
+}
+
 pub(crate) fn raw_path(path: &syn::Path) -> RawPath {
     RawPath {
         segments: path.segments.iter().map(|s| s.ident.to_string()).collect(),
@@ -648,5 +658,5 @@ pub(crate) fn item_name(item: &Item) -> Option<String> {
         Item::Macro(i) => i.ident.as_ref()?,
         _ => return None,
     };
-    Some(syn::ext::IdentExt::unraw(ident).to_string())
+    Some(ident_name(ident))
 }

@@ -239,12 +239,14 @@ pub fn without_doc_comments(text: &str) -> Option<String> {
     String::from_utf8(out).ok()
 }
 
-/// The text the parser sees: [`without_doc_comments`], with the insides of
-/// [`data_tables`] blanked, and with `skip_tests` the bodies of `#[cfg(test)]`
-/// modules too ([`test_module_bodies`]); `None` when nothing changes. Lines,
+/// The text the parser sees: [`without_doc_comments`], with [`doc_attributes`]
+/// and the insides of [`data_tables`] blanked, and with `skip_tests` the bodies
+/// of `#[cfg(test)]` modules too ([`test_module_bodies`]); `None` when nothing
+/// changes. Lines,
 /// columns and byte offsets stay those of `text`.
 pub fn for_parser(text: &str, skip_tests: bool) -> Option<String> {
     let mut bodies = data_tables(text);
+    bodies.extend(doc_attributes(text));
     if skip_tests {
         bodies.extend(test_module_bodies(text));
     }
@@ -498,6 +500,78 @@ fn number_end(bytes: &[u8], at: usize) -> usize {
         }
     }
     end
+}
+
+/// The `#[doc = ".."]` and `#![doc = ".."]` attributes of `text` whose value is
+/// a string literal, whole: documentation that generated code (`wasm-bindgen`'s,
+/// say) writes as attributes rather than as comments, which no rule reads either.
+/// As for tables, one whose last line holds a character outside ASCII is left
+/// alone, unless nothing but a comment follows it on that line.
+pub fn doc_attributes(text: &str) -> Vec<std::ops::Range<usize>> {
+    let bytes = text.as_bytes();
+    let mut attributes = Vec::new();
+    let mut at = 0;
+    for found in memchr::memmem::find_iter(bytes, b"doc") {
+        if found < at {
+            continue;
+        }
+        match code_until(bytes, at, found) {
+            Some(next) if next == found => {}
+            Some(next) => {
+                at = next;
+                continue;
+            }
+            None => break,
+        }
+        at = found + 1;
+        let Some(attribute) = doc_attribute(bytes, found) else {
+            continue;
+        };
+        let last_line = bytes
+            .get(attribute.clone())
+            .map(|b| memchr::memrchr(b'\n', b).map_or(b, |n| b.get(n..).unwrap_or_default()));
+        let rest = bytes.get(attribute.end..).unwrap_or_default();
+        let rest = rest
+            .get(..memchr::memchr(b'\n', rest).unwrap_or(rest.len()))
+            .unwrap_or_default()
+            .trim_ascii();
+        if last_line.is_some_and(|line| line.is_ascii())
+            || rest.is_empty()
+            || rest.starts_with(b"//")
+        {
+            at = attribute.end;
+            attributes.push(attribute);
+        }
+    }
+    attributes
+}
+
+/// The whole attribute that the `doc` at `doc` (in code) names, when it is
+/// `#[doc = "string"]` or `#![doc = "string"]` (a raw string too).
+fn doc_attribute(bytes: &[u8], doc: usize) -> Option<std::ops::Range<usize>> {
+    let before = bytes.get(..doc)?.trim_ascii_end().strip_suffix(b"[")?;
+    let mut start = before.trim_ascii_end().len().checked_sub(1)?;
+    if bytes.get(start) == Some(&b'!') {
+        start = bytes.get(..start)?.trim_ascii_end().len().checked_sub(1)?;
+    }
+    if bytes.get(start) != Some(&b'#') || word_at(bytes, doc) != b"doc" {
+        return None;
+    }
+    let mut at = next_token(bytes, doc + 3)?;
+    if bytes.get(at) != Some(&b'=') {
+        return None;
+    }
+    at = next_token(bytes, at + 1)?;
+    let raw = match bytes.get(at..)? {
+        [b'"', ..] => 0,
+        [b'r', rest @ ..] => 1 + rest.iter().take_while(|&&b| b == b'#').count(),
+        _ => return None,
+    };
+    if bytes.get(at + raw) != Some(&b'"') {
+        return None;
+    }
+    at = next_token(bytes, string_end(bytes, at + raw)?)?;
+    (bytes.get(at) == Some(&b']')).then_some(start..at + 1)
 }
 
 /// Lexes from `from` (which is in code) towards `target`: `Some(target)` when
@@ -1563,6 +1637,40 @@ mod tests {
         ] {
             assert!(tables(&text).is_empty(), "{text}");
         }
+    }
+
+    #[test]
+    fn doc_attributes_with_a_string_are_found_whole() {
+        fn attributes(text: &str) -> Vec<&str> {
+            doc_attributes(text)
+                .into_iter()
+                .filter_map(|r| text.get(r))
+                .collect()
+        }
+        assert_eq!(
+            attributes("#[doc = \"a ] b\"]\n# [ doc=r#\"raw\"# ]\n#![doc = \"\"] fn f() {}"),
+            [
+                "#[doc = \"a ] b\"]",
+                "# [ doc=r#\"raw\"# ]",
+                "#![doc = \"\"]"
+            ]
+        );
+        for text in [
+            "#[doc(hidden)] fn f() {}",
+            "#[doc = include_str!(\"x.md\")] fn f() {}",
+            "#[doc = concat!(\"a\", \"b\")] fn f() {}",
+            "#[cfg_attr(x, doc = \"a\")] fn f() {}",
+            "#[doc = b\"a\"] fn f() {}",
+            "#[docs = \"a\"] fn f() {}",
+            "#[doc = \"a\" \"b\"] fn f() {}",
+            "const S: &str = \"#[doc = \\\"a\\\"]\";",
+            "// #[doc = \"a\"]",
+            "#[doc = \"é\"] fn f() {}",
+        ] {
+            assert!(attributes(text).is_empty(), "{text}");
+        }
+        // Outside ASCII is fine when nothing follows on the line.
+        assert_eq!(attributes("#[doc = \"é\"]\nfn f() {}"), ["#[doc = \"é\"]"]);
     }
 
     #[test]
