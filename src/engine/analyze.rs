@@ -1044,7 +1044,8 @@ fn is_test_code(attrs: &[Attribute]) -> bool {
     attrs.iter().any(|attr| {
         let path = attr.path();
         if path.is_ident("cfg") {
-            return attr.parse_args::<Meta>().is_ok_and(|m| requires_test(&m));
+            return cfg_mentions(attr, "test")
+                && attr.parse_args::<Meta>().is_ok_and(|m| requires_test(&m));
         }
         path.segments
             .last()
@@ -1062,10 +1063,17 @@ fn requires_test(meta: &Meta) -> bool {
 fn is_debug_only(attrs: &[Attribute]) -> bool {
     attrs.iter().any(|attr| {
         attr.path().is_ident("cfg")
+            && cfg_mentions(attr, "debug_assertions")
             && attr
                 .parse_args::<Meta>()
                 .is_ok_and(|m| requires(&m, "debug_assertions"))
     })
+}
+
+/// Whether a `cfg` attribute names `option` at all (most name features and
+/// targets): one that does not cannot require it, and need not be parsed.
+fn cfg_mentions(attr: &Attribute, option: &str) -> bool {
+    matches!(&attr.meta, Meta::List(list) if lint_attrs::mentions(&list.tokens, option))
 }
 
 /// Whether a `cfg` predicate can only hold when the option `name` is set.

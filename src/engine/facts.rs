@@ -509,6 +509,7 @@ pub(crate) fn derives_deserialize(attrs: &[Attribute]) -> bool {
     attrs
         .iter()
         .filter(|a| a.path().is_ident("derive"))
+        .filter(|a| matches!(&a.meta, syn::Meta::List(l) if crate::engine::lint_attrs::mentions(&l.tokens, "Deserialize")))
         .any(|a| {
             a.parse_args_with(Punctuated::<syn::Path, Token![,]>::parse_terminated)
                 .is_ok_and(|paths| {

@@ -41,6 +41,10 @@ pub fn parse(attr: &Attribute, text: &str) -> Option<LintAttr> {
     if level(ident).is_none() && ident != "cfg_attr" {
         return None;
     }
+    // Only `clippy::name` lints count: most lint attributes name none.
+    if !matches!(&attr.meta, Meta::List(list) if mentions(&list.tokens, "clippy")) {
+        return None;
+    }
     let mut found = Found::default();
     found.meta(&attr.meta, 0);
     if found.lints.is_empty() {
@@ -59,6 +63,22 @@ pub fn parse(attr: &Attribute, text: &str) -> Option<LintAttr> {
         reason: found.reason,
         written,
     })
+}
+
+/// Whether `tokens` hold the identifier `word` at any depth: an attribute that
+/// does not name it cannot be about it, and is not parsed.
+pub fn mentions(tokens: &proc_macro2::TokenStream, word: &str) -> bool {
+    let mut streams = vec![tokens.clone()];
+    while let Some(stream) = streams.pop() {
+        for tree in stream {
+            match tree {
+                proc_macro2::TokenTree::Ident(ident) if ident == word => return true,
+                proc_macro2::TokenTree::Group(group) => streams.push(group.stream()),
+                _ => {}
+            }
+        }
+    }
+    false
 }
 
 /// How deep `cfg_attr(.., cfg_attr(..))` and `cfg(all(any(..)))` are read. Each
