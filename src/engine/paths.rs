@@ -802,45 +802,16 @@ pub fn analyze(input: &Input<'_>, query: &Query) -> Analysis {
         }
     }
 
-    // A breadth-first search from each entry, the entries in parallel; each
-    // thread keeps its own marks (stamped with the entry's number) and parents.
-    let n = index.nodes.len();
-    let unreached = (
-        u32::MAX,
-        Edge {
-            to: 0,
-            kind: EdgeKind::Call,
-            line: 0,
-            over: false,
-        },
-    );
-    let searched: Vec<(Vec<usize>, Vec<PanicPath>)> = starts
-        .par_iter()
-        .enumerate()
-        .map_init(
-            || {
-                (
-                    vec![u32::MAX; n],
-                    vec![unreached; n],
-                    std::collections::VecDeque::new(),
-                )
-            },
-            |(stamp, parent, queue), (e, start)| {
-                search(
-                    &Search {
-                        index: &index,
-                        graph: &graph,
-                        node_sites: &node_sites,
-                        chains: query.chains,
-                    },
-                    (e, start),
-                    stamp,
-                    parent,
-                    queue,
-                )
-            },
-        )
-        .collect();
+    // What each entry reaches: with its chains, a search per entry; without,
+    // one pass for all entries.
+    let searched: Vec<(Vec<usize>, Vec<PanicPath>)> = if query.chains {
+        searches(&index, &graph, &node_sites, &starts)
+    } else {
+        reached_by_all(&graph, &node_sites, &starts)
+            .into_iter()
+            .map(|reached| (reached, Vec::new()))
+            .collect()
+    };
     let mut reachable_from = vec![0u32; input.findings.len()];
     let mut blocking = vec![0u32; starts.len()];
     let mut paths = Vec::new();
@@ -881,6 +852,129 @@ pub fn analyze(input: &Input<'_>, query: &Query) -> Analysis {
             search: built.elapsed(),
         },
     }
+}
+
+/// A breadth-first search from each entry, the entries in parallel, for the
+/// chains: each thread keeps its own marks (stamped with the entry's number) and
+/// parents.
+fn searches(
+    index: &Index<'_>,
+    graph: &Graph,
+    node_sites: &HashMap<u32, Vec<usize>>,
+    starts: &[Start],
+) -> Vec<(Vec<usize>, Vec<PanicPath>)> {
+    let n = index.nodes.len();
+    let unreached = (
+        u32::MAX,
+        Edge {
+            to: 0,
+            kind: EdgeKind::Call,
+            line: 0,
+            over: false,
+        },
+    );
+    starts
+        .par_iter()
+        .enumerate()
+        .map_init(
+            || {
+                (
+                    vec![u32::MAX; n],
+                    vec![unreached; n],
+                    std::collections::VecDeque::new(),
+                )
+            },
+            |(stamp, parent, queue), (e, start)| {
+                search(
+                    &Search {
+                        index,
+                        graph,
+                        node_sites,
+                        chains: true,
+                    },
+                    (e, start),
+                    stamp,
+                    parent,
+                    queue,
+                )
+            },
+        )
+        .collect()
+}
+
+/// The findings each entry reaches, without chains: every node carries the set
+/// of entries that reach it (a bit each), spread along the edges until nothing
+/// changes (a node goes back on the queue only when its set grows). All entries
+/// at once, where a search per entry walks the shared part of the graph once per
+/// entry.
+fn reached_by_all(
+    graph: &Graph,
+    node_sites: &HashMap<u32, Vec<usize>>,
+    starts: &[Start],
+) -> Vec<Vec<usize>> {
+    let words = starts.len().div_ceil(64);
+    let nodes = graph.offsets.len().saturating_sub(1);
+    let mut reach = vec![0u64; nodes * words];
+    let mut queued = vec![false; nodes];
+    let mut queue = std::collections::VecDeque::new();
+    for (e, start) in starts.iter().enumerate() {
+        for &(node, _) in &start.sources {
+            if let Some(word) = reach.get_mut(node as usize * words + e / 64) {
+                *word |= 1 << (e % 64);
+                if let Some(q) = queued.get_mut(node as usize) {
+                    if !*q {
+                        *q = true;
+                        queue.push_back(node);
+                    }
+                }
+            }
+        }
+    }
+    let mut from = vec![0u64; words];
+    while let Some(node) = queue.pop_front() {
+        if let Some(q) = queued.get_mut(node as usize) {
+            *q = false;
+        }
+        let at = node as usize * words;
+        match reach.get(at..at + words) {
+            Some(bits) => from.copy_from_slice(bits),
+            None => continue,
+        }
+        for edge in graph.edges(node) {
+            let to = edge.to as usize * words;
+            let Some(bits) = reach.get_mut(to..to + words) else {
+                continue;
+            };
+            let mut grew = false;
+            for (b, f) in bits.iter_mut().zip(&from) {
+                grew |= *f & !*b != 0;
+                *b |= *f;
+            }
+            if grew {
+                if let Some(q) = queued.get_mut(edge.to as usize) {
+                    if !*q {
+                        *q = true;
+                        queue.push_back(edge.to);
+                    }
+                }
+            }
+        }
+    }
+    let mut reached = vec![Vec::new(); starts.len()];
+    let mut sites: Vec<(&u32, &Vec<usize>)> = node_sites.iter().collect();
+    sites.sort_unstable_by_key(|(node, _)| **node);
+    for (&node, findings) in sites {
+        let at = node as usize * words;
+        let Some(bits) = reach.get(at..at + words) else {
+            continue;
+        };
+        for (e, entry) in reached.iter_mut().enumerate() {
+            if bits.get(e / 64).is_some_and(|w| w >> (e % 64) & 1 == 1) {
+                entry.extend(findings);
+            }
+        }
+    }
+    reached
 }
 
 /// What every entry's search reads.
@@ -1528,6 +1622,74 @@ mod tests {
         assert_eq!(join("/api", "/"), "/api");
         assert_eq!(join("/api/", "/users"), "/api/users");
         assert_eq!(join("/api", "users"), "/api/users");
+    }
+
+    /// On a graph with cycles and more entries than a word has bits, one pass
+    /// for all entries reaches what a search from each entry reaches.
+    #[test]
+    fn one_pass_reaches_what_each_search_reaches() {
+        let mut seed = 12_345u64;
+        let mut next = |n: u64| {
+            seed = seed.wrapping_mul(6_364_136_223_846_793_005).wrapping_add(1);
+            (seed >> 33) % n
+        };
+        let nodes = 150usize;
+        let mut adjacency: Vec<Vec<u32>> = vec![Vec::new(); nodes];
+        for _ in 0..400 {
+            let (from, to) = (next(nodes as u64) as usize, next(nodes as u64) as u32);
+            adjacency[from].push(to);
+        }
+        let mut graph = Graph {
+            offsets: Vec::new(),
+            edges: Vec::new(),
+        };
+        for out in &adjacency {
+            graph.offsets.push(graph.edges.len());
+            graph.edges.extend(out.iter().map(|&to| Edge {
+                to,
+                kind: EdgeKind::Call,
+                line: 1,
+                over: false,
+            }));
+        }
+        graph.offsets.push(graph.edges.len());
+        let node_sites: HashMap<u32, Vec<usize>> = (0..nodes as u32)
+            .step_by(3)
+            .map(|n| (n, vec![n as usize * 2, n as usize * 2 + 1]))
+            .collect();
+        let starts: Vec<Start> = (0..70)
+            .map(|e| Start {
+                entry: Entry {
+                    name: format!("e{e}"),
+                    kind: EntryKind::Public,
+                    route: None,
+                    function: None,
+                    file: None,
+                    line: 0,
+                    takes_down: TakesDown::Caller,
+                },
+                sources: (0..=next(2))
+                    .map(|_| (next(nodes as u64) as u32, EdgeKind::Call))
+                    .collect(),
+            })
+            .collect();
+        let all = reached_by_all(&graph, &node_sites, &starts);
+        assert!(all.iter().any(|r| !r.is_empty()));
+        for (start, mut reached) in starts.iter().zip(all) {
+            let mut seen = vec![false; nodes];
+            let mut queue: Vec<u32> = start.sources.iter().map(|s| s.0).collect();
+            let mut expected: Vec<usize> = Vec::new();
+            while let Some(node) = queue.pop() {
+                if std::mem::replace(&mut seen[node as usize], true) {
+                    continue;
+                }
+                expected.extend(node_sites.get(&node).into_iter().flatten());
+                queue.extend(graph.edges(node).iter().map(|e| e.to));
+            }
+            expected.sort_unstable();
+            reached.sort_unstable();
+            assert_eq!(reached, expected, "{}", start.entry.name);
+        }
     }
 
     #[test]
