@@ -276,33 +276,8 @@ pub fn for_parser(text: &str, skip_tests: bool) -> Option<String> {
 /// character would move the columns of what follows the `}` on its line.
 pub fn test_module_bodies(text: &str) -> Vec<std::ops::Range<usize>> {
     let bytes = text.as_bytes();
-    let mut bodies = Vec::new();
-    let mut at = 0;
-    for found in memchr::memmem::find_iter(bytes, b"cfg(test)") {
-        if found < at {
-            continue;
-        }
-        match code_until(bytes, at, found) {
-            Some(next) if next == found => {}
-            Some(next) => {
-                at = next;
-                continue;
-            }
-            None => break,
-        }
-        at = found + 1;
-        let Some(body) = test_module_body(bytes, found) else {
-            continue;
-        };
-        let last_line = bytes
-            .get(body.clone())
-            .map(|b| memchr::memrchr(b'\n', b).map_or(b, |n| b.get(n..).unwrap_or_default()));
-        if last_line.is_some_and(|line| line.is_ascii()) {
-            at = body.end;
-            bodies.push(body);
-        }
-    }
-    bodies
+    let candidates = memchr::memmem::find_iter(bytes, b"cfg(test)");
+    regions_in_code(bytes, candidates, test_module_body, last_line_is_ascii)
 }
 
 /// The insides of the array literals, of more than [`MIN_TABLE`] bytes, that are
@@ -319,33 +294,9 @@ pub fn data_tables(text: &str) -> Vec<std::ops::Range<usize>> {
         .chain(memchr::memmem::find_iter(bytes, b"const"))
         .collect();
     keywords.sort_unstable();
-    let mut tables = Vec::new();
-    let mut at = 0;
-    for found in keywords {
-        if found < at {
-            continue;
-        }
-        match code_until(bytes, at, found) {
-            Some(next) if next == found => {}
-            Some(next) => {
-                at = next;
-                continue;
-            }
-            None => break,
-        }
-        at = found + 1;
-        let Some(table) = data_table(bytes, found) else {
-            continue;
-        };
-        let last_line = bytes
-            .get(table.clone())
-            .map(|b| memchr::memrchr(b'\n', b).map_or(b, |n| b.get(n..).unwrap_or_default()));
-        if table.len() > MIN_TABLE && last_line.is_some_and(|line| line.is_ascii()) {
-            at = table.end;
-            tables.push(table);
-        }
-    }
-    tables
+    regions_in_code(bytes, keywords, data_table, |bytes, table| {
+        table.len() > MIN_TABLE && last_line_is_ascii(bytes, table)
+    })
 }
 
 /// Smaller tables are parsed: blanking them would save little.
@@ -509,41 +460,15 @@ fn number_end(bytes: &[u8], at: usize) -> usize {
 /// alone, unless nothing but a comment follows it on that line.
 pub fn doc_attributes(text: &str) -> Vec<std::ops::Range<usize>> {
     let bytes = text.as_bytes();
-    let mut attributes = Vec::new();
-    let mut at = 0;
-    for found in memchr::memmem::find_iter(bytes, b"doc") {
-        if found < at {
-            continue;
-        }
-        match code_until(bytes, at, found) {
-            Some(next) if next == found => {}
-            Some(next) => {
-                at = next;
-                continue;
-            }
-            None => break,
-        }
-        at = found + 1;
-        let Some(attribute) = doc_attribute(bytes, found) else {
-            continue;
-        };
-        let last_line = bytes
-            .get(attribute.clone())
-            .map(|b| memchr::memrchr(b'\n', b).map_or(b, |n| b.get(n..).unwrap_or_default()));
+    let candidates = memchr::memmem::find_iter(bytes, b"doc");
+    regions_in_code(bytes, candidates, doc_attribute, |bytes, attribute| {
         let rest = bytes.get(attribute.end..).unwrap_or_default();
         let rest = rest
             .get(..memchr::memchr(b'\n', rest).unwrap_or(rest.len()))
             .unwrap_or_default()
             .trim_ascii();
-        if last_line.is_some_and(|line| line.is_ascii())
-            || rest.is_empty()
-            || rest.starts_with(b"//")
-        {
-            at = attribute.end;
-            attributes.push(attribute);
-        }
-    }
-    attributes
+        last_line_is_ascii(bytes, attribute) || rest.is_empty() || rest.starts_with(b"//")
+    })
 }
 
 /// The whole attribute that the `doc` at `doc` (in code) names, when it is
@@ -572,6 +497,48 @@ fn doc_attribute(bytes: &[u8], doc: usize) -> Option<std::ops::Range<usize>> {
     }
     at = next_token(bytes, string_end(bytes, at + raw)?)?;
     (bytes.get(at) == Some(&b']')).then_some(start..at + 1)
+}
+
+/// The regions that `region` finds at the `candidates` (offsets, in order) that
+/// lie in code, not in a literal or comment, nor in a region found before, and
+/// that `keep` accepts.
+fn regions_in_code(
+    bytes: &[u8],
+    candidates: impl IntoIterator<Item = usize>,
+    region: fn(&[u8], usize) -> Option<std::ops::Range<usize>>,
+    keep: impl Fn(&[u8], &std::ops::Range<usize>) -> bool,
+) -> Vec<std::ops::Range<usize>> {
+    let mut regions = Vec::new();
+    let mut at = 0;
+    for found in candidates {
+        if found < at {
+            continue;
+        }
+        match code_until(bytes, at, found) {
+            Some(next) if next == found => {}
+            Some(next) => {
+                at = next;
+                continue;
+            }
+            None => break,
+        }
+        at = found + 1;
+        if let Some(found) = region(bytes, found).filter(|r| keep(bytes, r)) {
+            at = found.end;
+            regions.push(found);
+        }
+    }
+    regions
+}
+
+/// Whether the last line of `range` (from its last line break) is ASCII: blanked
+/// byte by byte, a character outside ASCII there would move the columns of what
+/// follows on that line.
+fn last_line_is_ascii(bytes: &[u8], range: &std::ops::Range<usize>) -> bool {
+    bytes
+        .get(range.clone())
+        .map(|b| memchr::memrchr(b'\n', b).map_or(b, |n| b.get(n..).unwrap_or_default()))
+        .is_some_and(<[u8]>::is_ascii)
 }
 
 /// Lexes from `from` (which is in code) towards `target`: `Some(target)` when
@@ -1528,33 +1495,41 @@ mod tests {
         assert!(may_nest_deeper(b"((((", 7));
     }
 
+    /// The text of each region that `find` finds in `text`.
+    fn found(find: fn(&str) -> Vec<std::ops::Range<usize>>, text: &str) -> Vec<&str> {
+        find(text).into_iter().filter_map(|r| text.get(r)).collect()
+    }
+
     #[test]
     fn test_module_bodies_are_found_exactly() {
-        fn body(text: &str) -> Vec<&str> {
-            test_module_bodies(text)
-                .into_iter()
-                .filter_map(|r| text.get(r))
-                .collect()
-        }
         assert_eq!(
-            body("#[cfg(test)]\nmod tests { fn t() {} }"),
+            found(test_module_bodies, "#[cfg(test)]\nmod tests { fn t() {} }"),
             [" fn t() {} "]
         );
         assert_eq!(
-            body("#[cfg(test)] #[path = \"]\"] pub(crate) mod r#t /* c */ {x}\nfn f() {}"),
+            found(
+                test_module_bodies,
+                "#[cfg(test)] #[path = \"]\"] pub(crate) mod r#t /* c */ {x}\nfn f() {}"
+            ),
             ["x"]
         );
-        assert_eq!(body("# [ cfg(test) ]\n// c\npub mod t {}"), [""]);
+        assert_eq!(
+            found(test_module_bodies, "# [ cfg(test) ]\n// c\npub mod t {}"),
+            [""]
+        );
         // Literals and comments that hold brackets, and nested blocks.
         let text =
             "#[cfg(test)] mod t { '}'; \"}\"; r#\"}\"#; /* } */ // }\n { } 'a; b'{' }\nfn f() {}";
         assert_eq!(
-            body(text),
+            found(test_module_bodies, text),
             [" '}'; \"}\"; r#\"}\"#; /* } */ // }\n { } 'a; b'{' "]
         );
         // Two modules, and one inside a test module (found with it).
         assert_eq!(
-            body("#[cfg(test)] mod a { #[cfg(test)] mod b {} }\n#[cfg(test)] mod c {}"),
+            found(
+                test_module_bodies,
+                "#[cfg(test)] mod a { #[cfg(test)] mod b {} }\n#[cfg(test)] mod c {}"
+            ),
             [" #[cfg(test)] mod b {} ", ""]
         );
         for text in [
@@ -1573,20 +1548,17 @@ mod tests {
             // the columns after it.
             "#[cfg(test)] mod t {\n\"é\" } fn f() {}",
         ] {
-            assert!(body(text).is_empty(), "{text}");
+            assert!(found(test_module_bodies, text).is_empty(), "{text}");
         }
         // Outside ASCII on other lines is fine.
-        assert_eq!(body("#[cfg(test)] mod t { \"é\"\n}"), [" \"é\"\n"]);
+        assert_eq!(
+            found(test_module_bodies, "#[cfg(test)] mod t { \"é\"\n}"),
+            [" \"é\"\n"]
+        );
     }
 
     #[test]
     fn data_tables_are_literal_data_that_initialise_an_item() {
-        fn tables(text: &str) -> Vec<&str> {
-            data_tables(text)
-                .into_iter()
-                .filter_map(|r| text.get(r))
-                .collect()
-        }
         let data = "1, -2, 0x1F_u8, 1.5e-3, 2E+7f64, 'a', b'\\'', \"s]\", b\"x\", r#\"\"]\"#, br\"y\", true";
         let nested =
             "(1, \"a\"), (2, &[3, 4]), (-5, &\"b\"), [(6,), ()], (7, 8,), (9, \"c\"), (10, \"d\"),";
@@ -1599,7 +1571,7 @@ mod tests {
             ),
             (format!("const _: [u8; 12] = [{data}];\nfn f() {{}}"), data),
         ] {
-            let found = tables(&text);
+            let found = found(data_tables, &text);
             assert_eq!(found.len(), 1, "{text}");
             if !inside.is_empty() {
                 assert_eq!(found, [inside], "{text}");
@@ -1635,20 +1607,17 @@ mod tests {
             "static T: [u8; 3] = [1, 2, 3];".to_owned(),
             format!("static T: [&str; 23] = [{long}, \"é\"];"),
         ] {
-            assert!(tables(&text).is_empty(), "{text}");
+            assert!(found(data_tables, &text).is_empty(), "{text}");
         }
     }
 
     #[test]
     fn doc_attributes_with_a_string_are_found_whole() {
-        fn attributes(text: &str) -> Vec<&str> {
-            doc_attributes(text)
-                .into_iter()
-                .filter_map(|r| text.get(r))
-                .collect()
-        }
         assert_eq!(
-            attributes("#[doc = \"a ] b\"]\n# [ doc=r#\"raw\"# ]\n#![doc = \"\"] fn f() {}"),
+            found(
+                doc_attributes,
+                "#[doc = \"a ] b\"]\n# [ doc=r#\"raw\"# ]\n#![doc = \"\"] fn f() {}"
+            ),
             [
                 "#[doc = \"a ] b\"]",
                 "# [ doc=r#\"raw\"# ]",
@@ -1667,10 +1636,13 @@ mod tests {
             "// #[doc = \"a\"]",
             "#[doc = \"é\"] fn f() {}",
         ] {
-            assert!(attributes(text).is_empty(), "{text}");
+            assert!(found(doc_attributes, text).is_empty(), "{text}");
         }
         // Outside ASCII is fine when nothing follows on the line.
-        assert_eq!(attributes("#[doc = \"é\"]\nfn f() {}"), ["#[doc = \"é\"]"]);
+        assert_eq!(
+            found(doc_attributes, "#[doc = \"é\"]\nfn f() {}"),
+            ["#[doc = \"é\"]"]
+        );
     }
 
     #[test]
