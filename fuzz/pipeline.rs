@@ -92,11 +92,7 @@ fn check(bytes: &[u8]) {
 pub fn doc_comments_only_lose_their_tokens(text: &str) -> bool {
     use proc_macro2::{TokenStream, TokenTree};
     type Tokens = Vec<(String, std::ops::Range<usize>)>;
-    let spans = "x"
-        .parse::<TokenStream>()
-        .ok()
-        .and_then(|t| t.into_iter().next())
-        .is_some_and(|t| t.span().byte_range() == (0..1));
+    let spans = tracks_spans();
     fn is_doc(tree: Option<&TokenTree>) -> bool {
         matches!(tree, Some(TokenTree::Group(g))
             if g.delimiter() == proc_macro2::Delimiter::Bracket
@@ -193,11 +189,7 @@ pub fn blanking_keeps_every_other_token(text: &str) -> (usize, usize, usize) {
     assert_eq!(blanked.len(), text.len(), "the same length: {text}");
     let breaks = |t: &str| t.match_indices('\n').map(|(i, _)| i).collect::<Vec<_>>();
     assert_eq!(breaks(&blanked), breaks(text), "the same lines: {text}");
-    let spans = "x"
-        .parse::<TokenStream>()
-        .ok()
-        .and_then(|t| t.into_iter().next())
-        .is_some_and(|t| t.span().byte_range() == (0..1));
+    let spans = tracks_spans();
     if let (true, Some((original, groups))) = (spans, tokens(&with_docs)) {
         let regions = bodies
             .iter()
@@ -238,4 +230,12 @@ pub fn blanking_keeps_every_other_token(text: &str) -> (usize, usize, usize) {
         );
     }
     (bodies.len(), tables.len(), docs.len())
+}
+
+/// Whether proc-macro2 tracks spans here (not under `cfg(fuzzing)`).
+fn tracks_spans() -> bool {
+    "x".parse::<proc_macro2::TokenStream>()
+        .ok()
+        .and_then(|t| t.into_iter().next())
+        .is_some_and(|t| t.span().byte_range() == (0..1))
 }

@@ -175,9 +175,9 @@ pub fn analyze(text: &str, input: &FileInput<'_>) -> FileResult {
         );
     }
     let _forget = ForgetSpans;
-    // Doc comments become plain comments of the same length, and the bodies of
-    // `#[cfg(test)]` modules white space when tests are skipped: no rule reads
-    // either, and every span stays a span of `text`.
+    // Doc comments, doc attributes, tables of literal data and (when tests are
+    // skipped) the bodies of `#[cfg(test)]` modules are blanked: no rule reads
+    // them, and every span stays a span of `text` (`source::for_parser`).
     let skip_tests = !input.in_test && !input.include_tests;
     let prepared = source::for_parser(text, skip_tests);
     let file = match syn::parse_file(prepared.as_deref().unwrap_or(text)) {

@@ -15,6 +15,7 @@ use crate::api::facts::{
     Facts, ModuleFacts, ParamType, PublicFn, RawPath, RefKind, Reference, Runtime,
 };
 use crate::api::{span, Span};
+use crate::engine::lint_attrs::mentions;
 
 /// The names a module's code can use without a path prefix.
 #[derive(Debug, Default)]
@@ -509,7 +510,7 @@ pub(crate) fn derives_deserialize(attrs: &[Attribute]) -> bool {
     attrs
         .iter()
         .filter(|a| a.path().is_ident("derive"))
-        .filter(|a| matches!(&a.meta, syn::Meta::List(l) if crate::engine::lint_attrs::mentions(&l.tokens, "Deserialize")))
+        .filter(|a| matches!(&a.meta, syn::Meta::List(l) if mentions(&l.tokens, "Deserialize")))
         .any(|a| {
             a.parse_args_with(Punctuated::<syn::Path, Token![,]>::parse_terminated)
                 .is_ok_and(|paths| {

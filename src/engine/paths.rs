@@ -890,7 +890,6 @@ fn searches(
                         index,
                         graph,
                         node_sites,
-                        chains: true,
                     },
                     (e, start),
                     stamp,
@@ -982,11 +981,9 @@ struct Search<'s, 'a> {
     index: &'s Index<'a>,
     graph: &'s Graph,
     node_sites: &'s HashMap<u32, Vec<usize>>,
-    chains: bool,
 }
 
-/// The findings that entry `e` reaches, and their paths when chains are asked
-/// for. `stamp` marks nodes with the entry's number (never reset between entries
+/// The findings that entry `e` reaches, and their chains. `stamp` marks nodes with the entry's number (never reset between entries
 /// of one thread), `parent` is where each node was reached from.
 fn search(
     s: &Search<'_, '_>,
@@ -1022,14 +1019,12 @@ fn search(
         if let Some(sites) = s.node_sites.get(&node) {
             for &finding in sites {
                 reached.push(finding);
-                if s.chains {
-                    paths.push(PanicPath {
-                        entry: e,
-                        chain: chain(s.index, parent, node),
-                        finding,
-                        takes_down: start.entry.takes_down,
-                    });
-                }
+                paths.push(PanicPath {
+                    entry: e,
+                    chain: chain(s.index, parent, node),
+                    finding,
+                    takes_down: start.entry.takes_down,
+                });
             }
         }
         for edge in s.graph.edges(node) {

@@ -204,28 +204,22 @@ pub fn without_doc_comments(text: &str) -> Option<String> {
         .and_then(|b| memchr::memchr3(b'"', b'\'', b'/', b))
     {
         let start = at + found;
-        at = match bytes.get(start..)? {
+        let doc = match bytes.get(start..)? {
             [b'/', b'/', rest @ ..] => {
-                if matches!(rest, [b'!', ..])
+                matches!(rest, [b'!', ..])
                     || matches!(rest, [b'/', next, ..] if *next != b'/')
                     || rest == b"/"
-                {
-                    docs.push(start + 2);
-                }
-                memchr::memchr(b'\n', rest).map_or(bytes.len(), |n| start + 2 + n + 1)
             }
             [b'/', b'*', rest @ ..] => {
-                if matches!(rest, [b'!', ..])
+                matches!(rest, [b'!', ..])
                     || matches!(rest, [b'*', next, ..] if !matches!(next, b'*' | b'/'))
-                {
-                    docs.push(start + 2);
-                }
-                block_comment_end(bytes, start + 2)?
             }
-            [b'"', ..] => string_end(bytes, start)?,
-            [b'\'', rest @ ..] => start + 1 + char_literal_len(rest),
-            _ => start + 1,
+            _ => false,
         };
+        if doc {
+            docs.push(start + 2);
+        }
+        at = skip_unit(bytes, start)?;
     }
     if docs.is_empty() {
         return None;
@@ -241,15 +235,19 @@ pub fn without_doc_comments(text: &str) -> Option<String> {
 
 /// The text the parser sees: [`without_doc_comments`], with [`doc_attributes`]
 /// and the insides of [`data_tables`] blanked, and with `skip_tests` the bodies
-/// of `#[cfg(test)]` modules too ([`test_module_bodies`]); `None` when nothing
-/// changes. Lines,
-/// columns and byte offsets stay those of `text`.
+/// of `#[cfg(test)]` modules too ([`test_module_bodies`]), all found in one pass;
+/// `None` when nothing changes. Lines, columns and byte offsets stay those of
+/// `text`.
 pub fn for_parser(text: &str, skip_tests: bool) -> Option<String> {
-    let mut bodies = data_tables(text);
-    bodies.extend(doc_attributes(text));
+    let bytes = text.as_bytes();
+    let mut candidates: Vec<Candidate> = table_candidates(bytes)
+        .chain(doc_candidates(bytes))
+        .collect();
     if skip_tests {
-        bodies.extend(test_module_bodies(text));
+        candidates.extend(test_candidates(bytes));
     }
+    candidates.sort_unstable_by_key(|&(at, _)| at);
+    let bodies = regions_in_code(bytes, candidates);
     let plain = without_doc_comments(text);
     if bodies.is_empty() {
         return plain;
@@ -275,9 +273,11 @@ pub fn for_parser(text: &str, skip_tests: bool) -> Option<String> {
 /// the body's last line break is outside ASCII: blanked byte by byte, such a
 /// character would move the columns of what follows the `}` on its line.
 pub fn test_module_bodies(text: &str) -> Vec<std::ops::Range<usize>> {
-    let bytes = text.as_bytes();
-    let candidates = memchr::memmem::find_iter(bytes, b"cfg(test)");
-    regions_in_code(bytes, candidates, test_module_body, last_line_is_ascii)
+    regions_in_code(text.as_bytes(), test_candidates(text.as_bytes()))
+}
+
+fn test_candidates(bytes: &[u8]) -> impl Iterator<Item = Candidate> + '_ {
+    memchr::memmem::find_iter(bytes, b"cfg(test)").map(|at| (at, test_module_body as Finder))
 }
 
 /// The insides of the array literals, of more than [`MIN_TABLE`] bytes, that are
@@ -289,21 +289,23 @@ pub fn test_module_bodies(text: &str) -> Vec<std::ops::Range<usize>> {
 /// whose Unicode and codec tables are large) can be saved. As for test modules, a
 /// table whose last line holds a character outside ASCII is left alone.
 pub fn data_tables(text: &str) -> Vec<std::ops::Range<usize>> {
-    let bytes = text.as_bytes();
-    let mut keywords: Vec<usize> = memchr::memmem::find_iter(bytes, b"static")
+    let mut candidates: Vec<Candidate> = table_candidates(text.as_bytes()).collect();
+    candidates.sort_unstable_by_key(|&(at, _)| at);
+    regions_in_code(text.as_bytes(), candidates)
+}
+
+fn table_candidates(bytes: &[u8]) -> impl Iterator<Item = Candidate> + '_ {
+    memchr::memmem::find_iter(bytes, b"static")
         .chain(memchr::memmem::find_iter(bytes, b"const"))
-        .collect();
-    keywords.sort_unstable();
-    regions_in_code(bytes, keywords, data_table, |bytes, table| {
-        table.len() > MIN_TABLE && last_line_is_ascii(bytes, table)
-    })
+        .map(|at| (at, data_table as Finder))
 }
 
 /// Smaller tables are parsed: blanking them would save little.
 const MIN_TABLE: usize = 64;
 
 /// The inside of the array literal that the `const` or `static` at `keyword` is
-/// initialised with, when it is one of literal data ([`is_literal_data`]).
+/// initialised with, when it is one of literal data ([`is_literal_data`]) over
+/// [`MIN_TABLE`] bytes whose last line is ASCII.
 fn data_table(bytes: &[u8], keyword: usize) -> Option<std::ops::Range<usize>> {
     let word = word_at(bytes, keyword);
     let starts_word = keyword == 0
@@ -346,7 +348,11 @@ fn data_table(bytes: &[u8], keyword: usize) -> Option<std::ops::Range<usize>> {
     let close = matching_close(bytes, at)?;
     let inside = at + 1..close;
     let end = next_token(bytes, close + 1)?;
-    (bytes.get(end) == Some(&b';') && is_literal_data(bytes, inside.clone())).then_some(inside)
+    let table = bytes.get(end) == Some(&b';')
+        && inside.len() > MIN_TABLE
+        && is_literal_data(bytes, inside.clone())
+        && last_line_is_ascii(bytes, &inside);
+    table.then_some(inside)
 }
 
 /// Whether `range` of `bytes` is a list of literal data, as in `[..]`: values
@@ -459,20 +465,16 @@ fn number_end(bytes: &[u8], at: usize) -> usize {
 /// As for tables, one whose last line holds a character outside ASCII is left
 /// alone, unless nothing but a comment follows it on that line.
 pub fn doc_attributes(text: &str) -> Vec<std::ops::Range<usize>> {
-    let bytes = text.as_bytes();
-    let candidates = memchr::memmem::find_iter(bytes, b"doc");
-    regions_in_code(bytes, candidates, doc_attribute, |bytes, attribute| {
-        let rest = bytes.get(attribute.end..).unwrap_or_default();
-        let rest = rest
-            .get(..memchr::memchr(b'\n', rest).unwrap_or(rest.len()))
-            .unwrap_or_default()
-            .trim_ascii();
-        last_line_is_ascii(bytes, attribute) || rest.is_empty() || rest.starts_with(b"//")
-    })
+    regions_in_code(text.as_bytes(), doc_candidates(text.as_bytes()))
+}
+
+fn doc_candidates(bytes: &[u8]) -> impl Iterator<Item = Candidate> + '_ {
+    memchr::memmem::find_iter(bytes, b"doc").map(|at| (at, doc_attribute as Finder))
 }
 
 /// The whole attribute that the `doc` at `doc` (in code) names, when it is
-/// `#[doc = "string"]` or `#![doc = "string"]` (a raw string too).
+/// `#[doc = "string"]` or `#![doc = "string"]` (a raw string too), and its last
+/// line is ASCII or nothing but a comment follows it on that line.
 fn doc_attribute(bytes: &[u8], doc: usize) -> Option<std::ops::Range<usize>> {
     let before = bytes.get(..doc)?.trim_ascii_end().strip_suffix(b"[")?;
     let mut start = before.trim_ascii_end().len().checked_sub(1)?;
@@ -496,21 +498,34 @@ fn doc_attribute(bytes: &[u8], doc: usize) -> Option<std::ops::Range<usize>> {
         return None;
     }
     at = next_token(bytes, string_end(bytes, at + raw)?)?;
-    (bytes.get(at) == Some(&b']')).then_some(start..at + 1)
+    if bytes.get(at) != Some(&b']') {
+        return None;
+    }
+    let attribute = start..at + 1;
+    let rest = bytes.get(attribute.end..).unwrap_or_default();
+    let rest = rest
+        .get(..memchr::memchr(b'\n', rest).unwrap_or(rest.len()))
+        .unwrap_or_default()
+        .trim_ascii();
+    (last_line_is_ascii(bytes, &attribute) || rest.is_empty() || rest.starts_with(b"//"))
+        .then_some(attribute)
 }
 
-/// The regions that `region` finds at the `candidates` (offsets, in order) that
-/// lie in code, not in a literal or comment, nor in a region found before, and
-/// that `keep` accepts.
+/// What finds a region to blank at a candidate offset, if there is one.
+type Finder = fn(&[u8], usize) -> Option<std::ops::Range<usize>>;
+
+/// An offset where a region may start, and what finds it.
+type Candidate = (usize, Finder);
+
+/// The regions found at the `candidates` (in order of offset) that lie in code,
+/// not in a literal or comment, nor in a region found before: one lexing pass.
 fn regions_in_code(
     bytes: &[u8],
-    candidates: impl IntoIterator<Item = usize>,
-    region: fn(&[u8], usize) -> Option<std::ops::Range<usize>>,
-    keep: impl Fn(&[u8], &std::ops::Range<usize>) -> bool,
+    candidates: impl IntoIterator<Item = Candidate>,
 ) -> Vec<std::ops::Range<usize>> {
     let mut regions = Vec::new();
     let mut at = 0;
-    for found in candidates {
+    for (found, region) in candidates {
         if found < at {
             continue;
         }
@@ -523,7 +538,7 @@ fn regions_in_code(
             None => break,
         }
         at = found + 1;
-        if let Some(found) = region(bytes, found).filter(|r| keep(bytes, r)) {
+        if let Some(found) = region(bytes, found) {
             at = found.end;
             regions.push(found);
         }
@@ -574,7 +589,7 @@ fn skip_unit(bytes: &[u8], start: usize) -> Option<usize> {
 
 /// The body of the module that the `cfg(test)` at `cfg` (in code) is the
 /// attribute of, when it is `#[cfg(test)]` followed by more outer attributes, a
-/// visibility, `mod`, a name and `{`.
+/// visibility, `mod`, a name and `{`, and the body's last line is ASCII.
 fn test_module_body(bytes: &[u8], cfg: usize) -> Option<std::ops::Range<usize>> {
     let before = bytes.get(..cfg)?.trim_ascii_end().strip_suffix(b"[")?;
     let hash = before.trim_ascii_end().len().checked_sub(1)?;
@@ -615,7 +630,8 @@ fn test_module_body(bytes: &[u8], cfg: usize) -> Option<std::ops::Range<usize>> 
     if bytes.get(open) != Some(&b'{') {
         return None;
     }
-    Some(open + 1..matching_close(bytes, open)?)
+    let body = open + 1..matching_close(bytes, open)?;
+    last_line_is_ascii(bytes, &body).then_some(body)
 }
 
 /// The offset of the first byte at or after `at` that is neither white space nor
