@@ -306,8 +306,8 @@ fn every_fixture_result_round_trips_through_the_cache_format() {
         let text = std::fs::read_to_string(path).expect("UTF-8 fixture");
         let text = text.strip_prefix('\u{feff}').unwrap_or(&text);
         let result = analyze(text, &input);
-        let bytes = cache::encode(&result, 0)
-            .unwrap_or_else(|e| panic!("{}: encodes: {e}", path.display()));
+        let bytes =
+            cache::encode(&result).unwrap_or_else(|e| panic!("{}: encodes: {e}", path.display()));
         let back: FileResult =
             cache::decode(&bytes).unwrap_or_else(|| panic!("{}: decodes", path.display()));
         assert_eq!(result, back, "{}: round trip", path.display());

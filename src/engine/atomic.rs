@@ -25,9 +25,15 @@ const ABANDONED_AFTER: Duration = Duration::from_secs(3600);
 
 /// Writes `bytes` to `path` as a whole (see the module docs).
 pub fn write(path: &Path, bytes: &[u8]) -> io::Result<()> {
+    write_with(path, |out| out.write_all(bytes))
+}
+
+/// Writes what `fill` writes to `path` as a whole (see the module docs), streamed:
+/// the content need never be in memory at once.
+pub fn write_with(path: &Path, fill: impl FnOnce(&mut File) -> io::Result<()>) -> io::Result<()> {
     let existing = std::fs::metadata(path).ok();
     if existing.as_ref().is_some_and(|m| !m.is_file()) {
-        return File::create(path).and_then(|mut file| file.write_all(bytes));
+        return File::create(path).and_then(|mut file| fill(&mut file));
     }
     // A symlink to a file stays a symlink: its target is the file replaced.
     let target = match existing {
@@ -53,7 +59,7 @@ pub fn write(path: &Path, bytes: &[u8]) -> io::Result<()> {
         builder.permissions(std::fs::Permissions::from_mode(0o666));
     }
     let mut temp = builder.tempfile_in(&dir).map_err(plain)?;
-    temp.write_all(bytes).map_err(plain)?;
+    fill(temp.as_file_mut()).map_err(plain)?;
     if let Some(old) = &existing {
         // The report keeps the mode of the file it replaces.
         temp.as_file()

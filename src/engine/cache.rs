@@ -12,6 +12,7 @@
 //! that cannot be used means a run without it and one warning, never a failure.
 
 use foldhash::{HashMap, HashMapExt, HashSet};
+use std::io::Write;
 use std::path::{Path, PathBuf};
 use std::sync::{Mutex, PoisonError};
 
@@ -76,21 +77,19 @@ impl Store {
         Some((bytes, start))
     }
 
-    /// Writes `value` to `name` through a temporary file and a rename;
-    /// `size_hint` is about the size of its encoding, so that it is built in
-    /// place.
-    pub fn write<T: Serialize>(
-        &self,
-        name: &str,
-        value: &T,
-        size_hint: usize,
-    ) -> Result<(), CacheError> {
+    /// Writes `value` to `name` through a temporary file and a rename, encoded
+    /// straight into the file: a cold run's results are tens of megabytes, which
+    /// need not be copied into one buffer first.
+    pub fn write<T: Serialize>(&self, name: &str, value: &T) -> Result<(), CacheError> {
         let fail = |why: String| CacheError {
             dir: self.dir.display().to_string(),
             why,
         };
-        let bytes = encode(value, size_hint).map_err(fail)?;
-        atomic::write(&self.dir.join(name), &bytes).map_err(|e| fail(e.to_string()))
+        let fill = |file: &mut std::fs::File| {
+            let out = std::io::BufWriter::with_capacity(1 << 20, file);
+            write_to(value, checksum(value)?, out)
+        };
+        atomic::write_with(&self.dir.join(name), fill).map_err(|e| fail(e.to_string()))
     }
 }
 
@@ -103,20 +102,41 @@ fn header() -> Vec<u8> {
     out
 }
 
-/// The bytes of a cache file holding `value`: header, checksum, payload. The
-/// payload is encoded in place behind the header (`size_hint` bytes reserved),
-/// and its checksum filled in afterwards.
-pub fn encode<T: Serialize>(value: &T, size_hint: usize) -> Result<Vec<u8>, String> {
-    let mut out = header();
-    let payload = out.len() + CHECKSUM;
-    out.reserve(CHECKSUM + size_hint);
-    out.extend_from_slice(&[0; CHECKSUM]);
-    let mut out = postcard::to_extend(value, out).map_err(|e| e.to_string())?;
-    let checksum = hash_bytes(out.get(payload..).unwrap_or_default()).to_le_bytes();
-    if let Some(slot) = out.get_mut(payload - CHECKSUM..payload) {
-        slot.copy_from_slice(&checksum);
-    }
+/// The bytes of a cache file holding `value`: header, checksum, payload.
+pub fn encode<T: Serialize>(value: &T) -> std::io::Result<Vec<u8>> {
+    let mut out = Vec::new();
+    write_to(value, checksum(value)?, &mut out)?;
     Ok(out)
+}
+
+/// Writes a cache file holding `value` whose payload hashes to `checksum`.
+fn write_to<T: Serialize>(value: &T, checksum: u128, mut out: impl Write) -> std::io::Result<()> {
+    out.write_all(&header())?;
+    out.write_all(&checksum.to_le_bytes())?;
+    let mut out = postcard::to_io(value, out).map_err(std::io::Error::other)?;
+    out.flush()
+}
+
+/// The checksum of `value`'s payload, which precedes it in the file: a first pass
+/// that encodes it into the hash alone.
+fn checksum<T: Serialize>(value: &T) -> std::io::Result<u128> {
+    let hashed = postcard::to_io(value, Hashing::default()).map_err(std::io::Error::other)?;
+    Ok(hashed.0.digest128())
+}
+
+/// A writer that only hashes what it is given, as [`hash_bytes`] would hash it whole.
+#[derive(Default)]
+struct Hashing(xxhash_rust::xxh3::Xxh3);
+
+impl Write for Hashing {
+    fn write(&mut self, bytes: &[u8]) -> std::io::Result<usize> {
+        self.0.update(bytes);
+        Ok(bytes.len())
+    }
+
+    fn flush(&mut self) -> std::io::Result<()> {
+        Ok(())
+    }
 }
 
 /// The size of a payload's checksum, which follows the header.
@@ -329,11 +349,6 @@ impl FileCache {
         entries.extend(kept);
         entries.sort_by(|a, b| (a.path, a.key).cmp(&(b.path, b.key)));
         entries.dedup_by(|a, b| (a.path, a.key) == (b.path, b.key));
-        // Each entry: its bytes, its key, its path and their lengths.
-        let size = entries
-            .iter()
-            .map(|e| e.result.len() + e.path.as_os_str().len() + 32)
-            .sum();
-        store.write(FILES, &entries, size)
+        store.write(FILES, &entries)
     }
 }

@@ -123,7 +123,7 @@ pub fn load(start: &Start, use_cache: bool) -> Result<(Workspace, Option<String>
         workspace: ws,
     };
     let warning = Store::at(&entry.workspace.target_dir)
-        .and_then(|store| store.write(&model_file(&key), &entry, 0))
+        .and_then(|store| store.write(&model_file(&key), &entry))
         .err()
         .map(|e| e.to_string());
     Ok((entry.workspace, warning))
