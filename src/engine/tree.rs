@@ -14,7 +14,7 @@
 
 use foldhash::{HashMap, HashMapExt, HashSet};
 use std::path::{Path, PathBuf};
-use std::sync::{Arc, Mutex, PoisonError};
+use std::sync::{Arc, Mutex, OnceLock, PoisonError};
 
 use crate::api::{Pos, RuleId, Site, Span};
 use crate::engine::analyze::{analyze, tool_site, FileInput, FileResult, ModDecl};
@@ -188,12 +188,25 @@ pub fn walk_loose_files(
     run_jobs(jobs, walk, false)
 }
 
-fn run_jobs(roots: Vec<Job>, walk: &Walk<'_>, follow: bool) -> Result<Vec<Walked>, ThreadsError> {
+/// The checking threads, started once per process: a process that checks again
+/// (an editor's server, a test suite, the benchmark) keeps them, and the memory
+/// their allocator holds, instead of starting new ones with fresh stacks.
+fn pool() -> Result<&'static rayon::ThreadPool, ThreadsError> {
+    static POOL: OnceLock<rayon::ThreadPool> = OnceLock::new();
+    if let Some(pool) = POOL.get() {
+        return Ok(pool);
+    }
     let pool = rayon::ThreadPoolBuilder::new()
         .stack_size(STACK_SIZE)
         .thread_name(|i| format!("panicfree-{i}"))
         .build()
         .map_err(|e| ThreadsError(e.to_string()))?;
+    // Two first checks at once: one pool is kept, the other's threads end.
+    Ok(POOL.get_or_init(|| pool))
+}
+
+fn run_jobs(roots: Vec<Job>, walk: &Walk<'_>, follow: bool) -> Result<Vec<Walked>, ThreadsError> {
+    let pool = pool()?;
     let shared = Shared {
         walk,
         visited: Mutex::new(HashMap::new()),
