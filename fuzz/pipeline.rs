@@ -63,7 +63,7 @@ fn check(bytes: &[u8]) {
             path: "fuzz.rs".into(),
             display: "fuzz.rs".to_owned(),
             package: None,
-            text: Some(Arc::from(text)),
+            text: Some(Arc::new(text.to_owned())),
         };
         let report = Report::new(vec![file], 1, findings);
         for json in [

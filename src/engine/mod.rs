@@ -391,7 +391,7 @@ fn check_one(
     // The root manifest is a file of the run too: profile rules report on it.
     let manifest_id = FileId(u32::try_from(files.len()).unwrap_or(u32::MAX));
     let manifest_path = ws.root.join("Cargo.toml");
-    let manifest_text: Option<Arc<str>> = match wanted {
+    let manifest_text: Option<Arc<String>> = match wanted {
         None => std::fs::read_to_string(&manifest_path).ok().map(Arc::from),
         Some(_) => None,
     };
@@ -477,7 +477,7 @@ fn check_one(
                 files: &walked,
                 findings: &sites,
                 config: &config,
-                manifest: manifest_text.as_deref(),
+                manifest: manifest_text.as_deref().map(String::as_str),
             },
             &request.paths,
         );

@@ -117,7 +117,7 @@ pub struct File {
     /// The name of the package it belongs to.
     pub package: Option<String>,
     /// The text, when it could be read as UTF-8 (reports show it).
-    pub text: Option<Arc<str>>,
+    pub text: Option<Arc<String>>,
 }
 
 /// Removes `.` and resolves `..` lexically (symlinks are not resolved).

@@ -57,7 +57,7 @@ pub struct Walked {
     /// How many `mod` declarations lead here from the target's root.
     pub depth: u32,
     /// The text, when it could be read as UTF-8.
-    pub text: Option<Arc<str>>,
+    pub text: Option<Arc<String>>,
     pub result: FileResult,
     /// The cache key of `result` and its bytes for the cache; `None` when it must
     /// not be cached (the file could not be read, the tool failed on it, or there
@@ -113,6 +113,7 @@ struct Shared<'a> {
     /// Per target and file, the modules it was reached as.
     visited: Mutex<HashMap<(usize, PathBuf), HashSet<String>>>,
     done: Mutex<Vec<Walked>>,
+    dirs: RealDirs,
 }
 
 /// Walks every given target's module tree and returns one entry per file, sorted
@@ -211,6 +212,7 @@ fn run_jobs(roots: Vec<Job>, walk: &Walk<'_>, follow: bool) -> Result<Vec<Walked
         walk,
         visited: Mutex::new(HashMap::new()),
         done: Mutex::new(Vec::new()),
+        dirs: RealDirs::default(),
     };
     pool.in_place_scope(|scope| {
         for job in roots {
@@ -247,7 +249,10 @@ fn run_jobs(roots: Vec<Job>, walk: &Walk<'_>, follow: bool) -> Result<Vec<Walked
 }
 
 fn process<'s>(scope: &rayon::Scope<'s>, mut job: Job, shared: &'s Shared<'s>, follow: bool) {
-    let canonical = job.canonical.take().unwrap_or_else(|| real_path(&job.path));
+    let canonical = job
+        .canonical
+        .take()
+        .unwrap_or_else(|| shared.dirs.real_path(&job.path));
     let first_visit = {
         let mut visited = shared
             .visited
@@ -277,7 +282,7 @@ fn process<'s>(scope: &rayon::Scope<'s>, mut job: Job, shared: &'s Shared<'s>, f
                 missing.push(missing_module(&job, decl, walk.root));
                 continue;
             };
-            let child_canonical = real_path(&child.path);
+            let child_canonical = shared.dirs.real_path(&child.path);
             if let Some(cycle) = cycle(&here, &child.path, &child_canonical, walk.root) {
                 missing.push(circular_module(&job, decl, &cycle));
                 continue;
@@ -306,7 +311,7 @@ fn process<'s>(scope: &rayon::Scope<'s>, mut job: Job, shared: &'s Shared<'s>, f
         });
 }
 
-type Analyzed = (Option<Arc<str>>, FileResult, Option<(u128, Vec<u8>)>);
+type Analyzed = (Option<Arc<String>>, FileResult, Option<(u128, Vec<u8>)>);
 
 /// Reads a file and analyzes it (or takes its result from the cache), behind the
 /// panic boundary. Fresh results are encoded for the cache here, in parallel.
@@ -323,7 +328,7 @@ fn analyze_file(job: &Job, canonical: &Path, walk: &Walk<'_>) -> Analyzed {
             return (None, result, None);
         }
     };
-    let text = match String::from_utf8(bytes) {
+    let mut text = match String::from_utf8(bytes) {
         Ok(text) => text,
         Err(e) => {
             let bytes = e.as_bytes();
@@ -347,7 +352,11 @@ fn analyze_file(job: &Job, canonical: &Path, walk: &Walk<'_>) -> Analyzed {
         }
     };
     // rustc ignores a leading byte-order mark; so do spans.
-    let text: Arc<str> = Arc::from(text.strip_prefix('\u{feff}').unwrap_or(&text));
+    if text.starts_with('\u{feff}') {
+        text.drain(..'\u{feff}'.len_utf8());
+    }
+    // Shared with the report as read, without a copy.
+    let text = Arc::new(text);
     let input = FileInput {
         module_path: &job.module,
         in_test: job.in_test,
@@ -474,9 +483,46 @@ fn resolve(parent: &Job, decl: &ModDecl) -> Option<Job> {
     })
 }
 
-/// The real path of a file (symlinks resolved), or the path itself.
-fn real_path(path: &Path) -> PathBuf {
-    std::fs::canonicalize(path).unwrap_or_else(|_| path.to_path_buf())
+/// The real paths of the directories the walk has seen: a file's real path is its
+/// directory's joined with its name, unless the file is a symlink itself, so that
+/// each file costs one `lstat` instead of resolving every component of its path.
+#[derive(Default)]
+struct RealDirs(Mutex<HashMap<PathBuf, PathBuf>>);
+
+impl RealDirs {
+    /// The real path of a file (symlinks resolved), or the path itself.
+    fn real_path(&self, path: &Path) -> PathBuf {
+        let resolved = || std::fs::canonicalize(path).unwrap_or_else(|_| path.to_path_buf());
+        let (Some(dir), Some(name)) = (path.parent(), path.file_name()) else {
+            return resolved();
+        };
+        match std::fs::symlink_metadata(path) {
+            Ok(meta) if meta.file_type().is_symlink() => return resolved(),
+            Ok(_) => {}
+            // As `canonicalize` would fail.
+            Err(_) => return path.to_path_buf(),
+        }
+        let known = self
+            .0
+            .lock()
+            .unwrap_or_else(PoisonError::into_inner)
+            .get(dir)
+            .cloned();
+        let real_dir = match known {
+            Some(real_dir) => real_dir,
+            None => {
+                let Ok(real_dir) = std::fs::canonicalize(dir) else {
+                    return resolved();
+                };
+                self.0
+                    .lock()
+                    .unwrap_or_else(PoisonError::into_inner)
+                    .insert(dir.to_path_buf(), real_dir.clone());
+                real_dir
+            }
+        };
+        real_dir.join(name)
+    }
 }
 
 /// When `canonical` is the file of `here` or of a module around it, the files of
