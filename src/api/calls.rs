@@ -10,6 +10,8 @@
 
 use serde::{Deserialize, Serialize};
 
+use super::Name;
+
 /// Everything the call graph needs from one file.
 #[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
 pub struct CallFacts {
@@ -18,7 +20,7 @@ pub struct CallFacts {
     pub structs: Vec<StructFacts>,
     pub routers: Vec<RouterFacts>,
     /// Private glob imports (`use super::*;`): the module and the module it imports.
-    pub globs: Vec<(String, Vec<String>)>,
+    pub globs: Vec<(Name, Vec<Name>)>,
 }
 
 /// A function, method or associated function, or the future or closure given to
@@ -27,9 +29,9 @@ pub struct CallFacts {
 #[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
 pub struct FnFacts {
     /// The owning item path that sites carry (`my_crate::a::Type::f`).
-    pub path: String,
-    pub module: String,
-    pub name: String,
+    pub path: Name,
+    pub module: Name,
+    pub name: Name,
     pub line: u32,
     pub kind: FnKind,
     /// Declared `pub` (any `pub(..)` counts).
@@ -39,15 +41,15 @@ pub struct FnFacts {
     /// Parameters besides `self`.
     pub arity: u32,
     /// The impl's self type, resolved, when the function is in an impl block.
-    pub self_ty: Option<Vec<String>>,
+    pub self_ty: Option<Vec<Name>>,
     /// The trait of the impl block, or the trait a default method belongs to.
-    pub trait_: Option<Vec<String>>,
+    pub trait_: Option<Vec<Name>>,
     /// Every path in the parameter types, resolved (extractor edges).
-    pub params: Vec<Vec<String>>,
+    pub params: Vec<Vec<Name>>,
     /// Every path in the return type, resolved (`IntoResponse` edges).
-    pub returns: Vec<Vec<String>>,
+    pub returns: Vec<Vec<Name>>,
     /// `#[get("/path")]`-style attributes (actix-web): method and path.
-    pub route_attrs: Vec<(String, String)>,
+    pub route_attrs: Vec<(Name, Name)>,
     pub calls: Vec<Call>,
 }
 
@@ -68,9 +70,9 @@ pub enum FnKind {
 pub struct Call {
     pub kind: CallKind,
     /// The resolved path of a path call or function value; empty for a method call.
-    pub path: Vec<String>,
+    pub path: Vec<Name>,
     /// The method name, or the last segment of the path.
-    pub name: String,
+    pub name: Name,
     /// What the receiver of a method call is known to be.
     pub receiver: Receiver,
     /// How far the file could resolve the path.
@@ -112,11 +114,11 @@ pub enum Receiver {
     SelfValue,
     /// A value whose type the code shows (a parameter or an annotated or
     /// constructed `let`), resolved.
-    Typed(Vec<String>),
+    Typed(Vec<Name>),
     /// A value of `dyn Trait`, `impl Trait` or a generic bounded by these traits.
-    Bounds(Vec<Vec<String>>),
+    Bounds(Vec<Vec<Name>>),
     /// `base.field.f()` where `base` is `self` or a typed value: the base's type.
-    Field { ty: Vec<String>, field: String },
+    Field { ty: Vec<Name>, field: Name },
     /// Anything else: resolved by name, an over-approximation.
     Unknown,
 }
@@ -125,15 +127,15 @@ pub enum Receiver {
 /// `Box` and references removed).
 #[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
 pub struct StructFacts {
-    pub path: Vec<String>,
-    pub fields: Vec<(String, TypeRef)>,
+    pub path: Vec<Name>,
+    pub fields: Vec<(Name, TypeRef)>,
 }
 
 /// What a type written in a signature or a field is, as far as calls care.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub enum TypeRef {
-    Path(Vec<String>),
-    Bounds(Vec<Vec<String>>),
+    Path(Vec<Name>),
+    Bounds(Vec<Vec<Name>>),
 }
 
 /// One router expression: a method chain such as
@@ -142,13 +144,13 @@ pub enum TypeRef {
 #[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
 pub struct RouterFacts {
     /// The function the expression is written in.
-    pub owner: String,
+    pub owner: Name,
     pub line: u32,
     pub framework: Framework,
     /// The `let` binding that holds it, when it is bound.
-    pub binding: Option<String>,
+    pub binding: Option<Name>,
     /// The prefix of an actix `web::scope("/p")` or `web::resource("/p")` base.
-    pub prefix: Option<String>,
+    pub prefix: Option<Name>,
     /// The chain starts from another router (a local or a call), not from `new()`.
     pub base: Option<RouterRef>,
     /// In chain order: layers apply to what comes before them.
@@ -166,9 +168,9 @@ pub enum Framework {
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub enum RouterRef {
     /// A local binding of the same function.
-    Local(String),
+    Local(Name),
     /// The router a function returns (a resolved path).
-    Call(Vec<String>),
+    Call(Vec<Name>),
     /// Another router expression of the same file, by index in [`CallFacts::routers`].
     Inline(u32),
 }
@@ -177,18 +179,18 @@ pub enum RouterRef {
 pub enum RouterItem {
     /// `.route("/p", get(h).post(g))`: the path and each method's handler.
     Route {
-        path: String,
+        path: Name,
         handlers: Vec<Handler>,
         line: u32,
     },
     /// `.fallback(h)` (`what`: `fallback`), `.method_not_allowed_fallback(h)`, ...
     Fallback {
         handler: Handler,
-        what: String,
+        what: Name,
         line: u32,
     },
     /// `.nest("/p", r)` (`.service(r)` with an empty prefix for actix scopes).
-    Nest { prefix: String, router: RouterRef },
+    Nest { prefix: Name, router: RouterRef },
     /// `.merge(r)`.
     Merge { router: RouterRef },
     /// `.layer(..)`/`.route_layer(..)`/`.wrap(..)`: whether it catches panics, and
@@ -202,8 +204,8 @@ pub enum RouterItem {
 /// A handler: the HTTP method and the function, resolved.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Handler {
-    pub method: String,
-    pub path: Vec<String>,
+    pub method: Name,
+    pub path: Vec<Name>,
     pub scope: Scope,
     pub line: u32,
 }

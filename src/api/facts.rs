@@ -9,12 +9,13 @@
 use serde::{Deserialize, Serialize};
 
 use super::diagnostic::Span;
+use super::Name;
 
 /// A path as written, one string per segment (`::sqlx::Pool` is `["sqlx", "Pool"]`
 /// with `leading_colon`).
 #[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
 pub struct RawPath {
-    pub segments: Vec<String>,
+    pub segments: Vec<Name>,
     pub leading_colon: bool,
 }
 
@@ -42,12 +43,12 @@ pub enum RefKind {
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Reference {
     /// The module the code is in (`my_crate::core::users`).
-    pub module: String,
+    pub module: Name,
     /// The resolved target, crate name first.
-    pub target: Vec<String>,
+    pub target: Vec<Name>,
     /// The first segment names a crate (not an item of this crate).
     pub external: bool,
-    pub written: String,
+    pub written: Name,
     pub span: Span,
     pub kind: RefKind,
     /// References with the same group are one finding: the leaves of one `use` item,
@@ -58,34 +59,34 @@ pub struct Reference {
 /// A module defined by a file (its own, or an inline one).
 #[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
 pub struct ModuleFacts {
-    pub path: String,
+    pub path: Name,
     /// Names of the items it defines, child modules included.
-    pub items: Vec<String>,
+    pub items: Vec<Name>,
     /// `pub use` re-exports: the name they give and the resolved target.
-    pub reexports: Vec<(String, Vec<String>)>,
+    pub reexports: Vec<(Name, Vec<Name>)>,
     /// `pub use a::b::*` re-exports: the resolved module.
-    pub glob_reexports: Vec<Vec<String>>,
+    pub glob_reexports: Vec<Vec<Name>>,
     /// `extern crate x as y;` (or `extern crate x;`) items: the name they give and the
     /// crate (`_` for `-`); `extern crate self as y` gives this module's crate. At a
     /// crate root they also put the name in the crate's extern prelude.
-    pub extern_crates: Vec<(String, String)>,
+    pub extern_crates: Vec<(Name, Name)>,
     /// `#[macro_export] macro_rules!` macros defined here: they live at the crate root.
-    pub exported_macros: Vec<String>,
+    pub exported_macros: Vec<Name>,
 }
 
 /// A public function of a layered module and the types its parameters name.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub struct PublicFn {
-    pub module: String,
-    pub name: String,
+    pub module: Name,
+    pub name: Name,
     /// Every path in every parameter type, resolved.
     pub params: Vec<ParamType>,
 }
 
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub struct ParamType {
-    pub target: Vec<String>,
-    pub written: String,
+    pub target: Vec<Name>,
+    pub written: Name,
     pub span: Span,
     /// Which parameter (0-based) the path is in: one parameter is one finding.
     pub param: u32,
@@ -97,7 +98,7 @@ pub struct Runtime {
     /// Where the file builds a server (an axum `Router`, an actix `App`, ...).
     pub serves: Option<Span>,
     /// The crates whose servers it builds (`axum`, `actix_web`, ...), first seen first.
-    pub servers: Vec<String>,
+    pub servers: Vec<Name>,
     /// It installs a panic hook.
     pub hook: bool,
     /// It catches panics (`catch_unwind`, `CatchPanicLayer`).
@@ -114,7 +115,7 @@ pub struct Facts {
     pub modules: Vec<ModuleFacts>,
     pub references: Vec<Reference>,
     /// Types that derive (or implement) `Deserialize`, by resolved path.
-    pub deserialize_types: Vec<Vec<String>>,
+    pub deserialize_types: Vec<Vec<Name>>,
     pub public_fns: Vec<PublicFn>,
     pub runtime: Runtime,
 }

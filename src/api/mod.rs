@@ -16,6 +16,11 @@ pub mod span;
 pub mod view;
 
 pub use diagnostic::{FileId, Pos, Severity, Span};
+
+/// A name, path segment or path in a file's facts: up to 23 bytes it is stored
+/// inline, so that a file's facts cost few allocations to build, decode and drop
+/// (identifiers are short; a large workspace's facts hold millions of them).
+pub type Name = smol_str::SmolStr;
 pub use lint::{ClippyLint, Lints};
 pub use rule::{
     Known, Level, MacroCall, Rule, RuleId, RuleKind, Site, SiteContext, SiteSink, WorkspaceSink,

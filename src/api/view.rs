@@ -12,6 +12,7 @@ use foldhash::{HashMap, HashMapExt, HashSet};
 use super::diagnostic::FileId;
 use super::facts::{Facts, ModuleFacts};
 use super::layers::Layers;
+use super::Name;
 
 /// How many re-exports one path may go through (a cycle stops here).
 const MAX_HOPS: usize = 16;
@@ -112,7 +113,7 @@ impl<'a> WorkspaceView<'a> {
 
     /// Where a reference from `module` really leads: the extern prelude of the
     /// module's crate applied to an unresolved first segment, then re-exports followed.
-    pub fn target_of(&self, module: &str, target: &[String]) -> Vec<String> {
+    pub fn target_of(&self, module: &str, target: &[Name]) -> Vec<Name> {
         let own = module.split("::").next().unwrap_or_default();
         let aliased = target.split_first().and_then(|(first, rest)| {
             if first == own {
@@ -120,7 +121,7 @@ impl<'a> WorkspaceView<'a> {
             }
             let krate = self.extern_prelude.get(&(own, first.as_str()))?;
             Some(
-                std::iter::once((*krate).to_owned())
+                std::iter::once(Name::from(*krate))
                     .chain(rest.iter().cloned())
                     .collect::<Vec<_>>(),
             )
@@ -142,7 +143,7 @@ impl<'a> WorkspaceView<'a> {
     }
 
     /// Follows `pub use` re-exports until the path names where the item lives.
-    pub fn follow(&self, target: &[String]) -> Vec<String> {
+    pub fn follow(&self, target: &[Name]) -> Vec<Name> {
         let mut current = target.to_vec();
         for _ in 0..MAX_HOPS {
             match self.follow_once(&current) {
@@ -153,7 +154,7 @@ impl<'a> WorkspaceView<'a> {
         current
     }
 
-    fn follow_once(&self, path: &[String]) -> Option<Vec<String>> {
+    fn follow_once(&self, path: &[Name]) -> Option<Vec<Name>> {
         // Most paths start outside the checked crates (`std::`, dependencies).
         if !path
             .first()
@@ -192,7 +193,7 @@ impl<'a> WorkspaceView<'a> {
                 if let Some(home) = self.exported_macros.get(&(prefix, name.as_str())) {
                     return Some(
                         home.split("::")
-                            .map(str::to_owned)
+                            .map(Name::from)
                             .chain(rest.iter().cloned())
                             .collect(),
                     );
@@ -213,11 +214,10 @@ impl<'a> WorkspaceView<'a> {
     }
 
     /// The crate a path's first segment names, with renamed dependencies mapped.
-    pub fn crate_of(&self, package: Option<usize>, first: &str) -> String {
+    pub fn crate_of(&self, package: Option<usize>, first: &str) -> Name {
         package
             .and_then(|p| self.packages.get(p))
             .and_then(|p| p.renames.get(first))
-            .cloned()
-            .unwrap_or_else(|| first.to_owned())
+            .map_or_else(|| Name::from(first), Name::from)
     }
 }

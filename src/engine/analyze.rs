@@ -8,6 +8,7 @@
 
 use proc_macro2::Span as TokenSpan;
 use serde::{Deserialize, Serialize};
+use smol_str::ToSmolStr;
 use syn::punctuated::Punctuated;
 use syn::spanned::Spanned;
 use syn::visit::{self, Visit};
@@ -16,7 +17,9 @@ use syn::{Attribute, Expr, ImplItem, Item, Lit, Meta, Stmt, Token, TraitItem};
 use crate::api::calls::{CallFacts, FnKind};
 use crate::api::facts::{Facts, RawPath, RefKind};
 use crate::api::span::Spines;
-use crate::api::{span, MacroCall, Pos, Rule, RuleId, RuleKind, Site, SiteContext, SiteSink, Span};
+use crate::api::{
+    span, MacroCall, Name, Pos, Rule, RuleId, RuleKind, Site, SiteContext, SiteSink, Span,
+};
 use crate::engine::arrays::Arrays;
 use crate::engine::calls::CallsBuilder;
 use crate::engine::facts::{
@@ -344,7 +347,7 @@ impl Checker<'_> {
             return;
         }
         let raw = RawPath {
-            segments: vec![ident.to_string()],
+            segments: vec![ident.to_smolstr()],
             leading_colon: false,
         };
         self.facts.deserialize_type(&self.module, raw);
@@ -362,7 +365,7 @@ impl Checker<'_> {
             }
         }
         self.facts
-            .public_fn(&self.module, sig.ident.to_string(), paths.found);
+            .public_fn(&self.module, sig.ident.to_smolstr(), paths.found);
     }
 
     /// Visits the body of an item named `name` that owns the sites inside it: a
@@ -393,8 +396,14 @@ impl Checker<'_> {
     ) {
         if let (true, Some(path)) = (self.gathers_facts(), self.owner.last()) {
             let public = !matches!(vis, syn::Visibility::Inherited);
-            self.calls
-                .enter_fn(path.clone(), &self.module, public, sig, attrs, in_impl);
+            self.calls.enter_fn(
+                path.clone().into(),
+                &self.module,
+                public,
+                sig,
+                attrs,
+                in_impl,
+            );
         }
     }
 
@@ -423,7 +432,8 @@ impl Checker<'_> {
         };
         let path = format!("{outer}::{{{label}@{line}}}");
         self.owner.push(path.clone());
-        self.calls.enter_spawn(path, &self.module, kind, line);
+        self.calls
+            .enter_spawn(path.into(), &self.module, kind, line);
         visit(self);
         self.calls.leave_fn();
         self.owner.pop();
@@ -613,7 +623,7 @@ impl<'ast> Visit<'ast> for Checker<'_> {
             };
             let span = span::between(start, leaf.end);
             runtime_evidence(&raw.segments, span, &mut self.facts.runtime);
-            if raw.segments.first().map(String::as_str) == self.facts.library() {
+            if raw.segments.first().map(Name::as_str) == self.facts.library() {
                 self.facts.runtime.uses_library = true;
             }
             self.facts
@@ -700,7 +710,8 @@ impl<'ast> Visit<'ast> for Checker<'_> {
         let name = match &*item.self_ty {
             syn::Type::Path(ty) => ty.path.segments.last().map(|s| ident_name(&s.ident)),
             _ => None,
-        };
+        }
+        .map(String::from);
         let self_type = self.arrays.set_self_type(name.clone());
         self.calls.enter_impl(item);
         self.in_impl(name, |this| visit::visit_item_impl(this, item));
@@ -793,7 +804,7 @@ impl<'ast> Visit<'ast> for Checker<'_> {
                 vis => vis.span(),
             };
             self.result.mods.push(ModDecl {
-                name,
+                name: name.to_string(),
                 path_attr,
                 inline: self.inline.clone(),
                 is_test: self.in_test,
@@ -806,7 +817,10 @@ impl<'ast> Visit<'ast> for Checker<'_> {
         self.module.push_str("::");
         self.module.push_str(&name);
         self.facts.enter_module(&self.module);
-        self.inline.push(InlineMod { name, path_attr });
+        self.inline.push(InlineMod {
+            name: name.to_string(),
+            path_attr,
+        });
         let outer = std::mem::take(&mut self.owner);
         visit::visit_item_mod(self, item);
         self.owner = outer;
@@ -887,7 +901,9 @@ impl<'ast> Visit<'ast> for Checker<'_> {
     fn visit_item_trait(&mut self, item: &'ast syn::ItemTrait) {
         let name = ident_name(&item.ident);
         self.calls.enter_trait(item);
-        self.in_impl(Some(name), |this| visit::visit_item_trait(this, item));
+        self.in_impl(Some(name.to_string()), |this| {
+            visit::visit_item_trait(this, item)
+        });
         self.calls.leave_impl();
     }
 

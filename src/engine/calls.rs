@@ -18,7 +18,7 @@ use crate::api::calls::{
     RouterItem, RouterRef, Scope, StructFacts, TypeRef,
 };
 use crate::api::facts::RawPath;
-use crate::api::span;
+use crate::api::{span, Name};
 use crate::engine::facts::{raw_path, FactsBuilder, TypePaths};
 
 /// HTTP methods as axum's method routers and actix's attributes spell them.
@@ -36,14 +36,14 @@ enum RawType {
 }
 
 /// Named fields and their types.
-type Fields = Vec<(String, RawType)>;
+type Fields = Vec<(Name, RawType)>;
 
 #[derive(Clone, Debug)]
 enum RawReceiver {
     None,
     SelfValue,
     Type(RawType),
-    Field(RawPath, String),
+    Field(RawPath, Name),
     Unknown,
 }
 
@@ -51,7 +51,7 @@ enum RawReceiver {
 struct PendingCall {
     kind: CallKind,
     path: Option<RawPath>,
-    name: String,
+    name: Name,
     receiver: RawReceiver,
     arity: u32,
     closure: bool,
@@ -67,11 +67,11 @@ struct PendingFn {
     returns: Vec<RawPath>,
     calls: Vec<PendingCall>,
     /// Names bound in the function, with their type when the code shows it.
-    bindings: Vec<(String, Option<RawType>)>,
+    bindings: Vec<(Name, Option<RawType>)>,
     /// Generic parameters and their trait bounds.
-    generics: Vec<(String, Vec<RawPath>)>,
+    generics: Vec<(Name, Vec<RawPath>)>,
     /// Locals whose value is a layer that catches panics.
-    catch_locals: Vec<String>,
+    catch_locals: Vec<Name>,
     closure_depth: u32,
 }
 
@@ -79,7 +79,7 @@ struct PendingFn {
 struct ImplCtx {
     self_ty: Option<RawPath>,
     trait_: Option<RawPath>,
-    generics: Vec<(String, Vec<RawPath>)>,
+    generics: Vec<(Name, Vec<RawPath>)>,
 }
 
 /// Gathers [`CallFacts`] while the checker walks a file.
@@ -89,9 +89,9 @@ pub struct CallsBuilder {
     done: Vec<PendingFn>,
     impls: Vec<ImplCtx>,
     /// Module, name and fields of each struct.
-    structs: Vec<(String, String, Fields)>,
-    routers: Vec<(String, RouterFacts)>,
-    globs: Vec<(String, RawPath)>,
+    structs: Vec<(Name, Name, Fields)>,
+    routers: Vec<(Name, RouterFacts)>,
+    globs: Vec<(Name, RawPath)>,
     /// Method calls already read as part of a router chain.
     consumed: HashSet<usize>,
     /// Method calls inside a chain whose outermost call was found not to be a
@@ -101,7 +101,7 @@ pub struct CallsBuilder {
     /// Path expressions that are route handlers, not function values of the caller.
     handlers: HashSet<usize>,
     /// The `let` whose initialiser is being visited: its expression and name.
-    binding: Option<(usize, String)>,
+    binding: Option<(usize, Name)>,
 }
 
 fn addr<T>(node: &T) -> usize {
@@ -112,7 +112,7 @@ fn line_of(span: proc_macro2::Span) -> u32 {
     span::pos(span.start()).line
 }
 
-fn ident(i: &syn::Ident) -> String {
+fn ident(i: &syn::Ident) -> Name {
     crate::engine::facts::ident_name(i)
 }
 
@@ -153,7 +153,7 @@ impl CallsBuilder {
     /// an item of the innermost impl or trait block (not a function nested in one).
     pub fn enter_fn(
         &mut self,
-        path: String,
+        path: Name,
         module: &str,
         public: bool,
         sig: &syn::Signature,
@@ -170,7 +170,7 @@ impl CallsBuilder {
         let mut f = PendingFn {
             facts: FnFacts {
                 path,
-                module: module.to_owned(),
+                module: Name::from(module),
                 name: ident(&sig.ident),
                 line: line_of(sig.ident.span()),
                 kind: FnKind::Fn,
@@ -208,15 +208,15 @@ impl CallsBuilder {
 
     /// Enters the argument of a spawn: a node of its own that sees the bindings
     /// and the impl of the function it is written in.
-    pub fn enter_spawn(&mut self, path: String, module: &str, kind: FnKind, line: u32) {
+    pub fn enter_spawn(&mut self, path: Name, module: &str, kind: FnKind, line: u32) {
         let outer = self.stack.last();
         let f = PendingFn {
             facts: FnFacts {
                 path,
-                module: module.to_owned(),
+                module: Name::from(module),
                 name: match kind {
-                    FnKind::Thread => "{thread}".to_owned(),
-                    _ => "{spawn}".to_owned(),
+                    FnKind::Thread => Name::from("{thread}"),
+                    _ => Name::from("{spawn}"),
                 },
                 line,
                 kind,
@@ -304,11 +304,11 @@ impl CallsBuilder {
             .filter_map(|f| Some((ident(f.ident.as_ref()?), raw_type(&f.ty, &generics)?)))
             .collect();
         self.structs
-            .push((module.to_owned(), ident(&item.ident), fields));
+            .push((Name::from(module), ident(&item.ident), fields));
     }
 
     pub fn glob(&mut self, module: &str, path: RawPath) {
-        self.globs.push((module.to_owned(), path));
+        self.globs.push((Name::from(module), path));
     }
 
     /// What a call spawns, when it is `tokio::spawn(..)`, `std::thread::spawn(..)`
@@ -522,7 +522,7 @@ impl CallsBuilder {
             Expr::Unary(u) if matches!(u.op, syn::UnOp::Deref(_)) => self.receiver(&u.expr),
             // Literals and macro results (`format!(..)`) are std values.
             Expr::Lit(_) | Expr::Macro(_) => RawReceiver::Type(RawType::Path(RawPath {
-                segments: vec!["std".to_owned()],
+                segments: vec![Name::from("std")],
                 leading_colon: true,
             })),
             other => match constructed(other) {
@@ -564,11 +564,10 @@ impl CallsBuilder {
         let (framework, prefix, base_ref, ctor) = match base {
             Expr::Call(c) => match &*c.func {
                 Expr::Path(p) => {
-                    let segs: Vec<String> =
-                        p.path.segments.iter().map(|s| ident(&s.ident)).collect();
-                    let last = segs.last().map(String::as_str).unwrap_or("");
+                    let segs: Vec<Name> = p.path.segments.iter().map(|s| ident(&s.ident)).collect();
+                    let last = segs.last().map(Name::as_str).unwrap_or("");
                     let before = segs.len().checked_sub(2).and_then(|i| segs.get(i));
-                    match (last, before.map(String::as_str)) {
+                    match (last, before.map(Name::as_str)) {
                         ("new", Some("Router")) => (Framework::Axum, None, None, true),
                         ("new", Some("App")) => (Framework::Actix, None, None, true),
                         ("scope" | "resource", _) if segs.len() <= 2 => (
@@ -637,7 +636,7 @@ impl CallsBuilder {
                 "route" => {
                     let (path, handlers) = match (args.next(), args.next()) {
                         (Some(p), Some(h)) => (lit_str(p).unwrap_or_default(), h),
-                        (Some(h), None) => (String::new(), h),
+                        (Some(h), None) => (Name::default(), h),
                         _ => continue,
                     };
                     let handlers = self.method_router(handlers, line);
@@ -650,7 +649,7 @@ impl CallsBuilder {
                 "to" => {
                     if let Some(h) = args.next().and_then(|h| self.handler("ANY", h, line)) {
                         items.push(RouterItem::Route {
-                            path: String::new(),
+                            path: Name::default(),
                             handlers: vec![h],
                             line,
                         });
@@ -677,7 +676,7 @@ impl CallsBuilder {
                             RouterItem::Merge { router }
                         } else {
                             RouterItem::Nest {
-                                prefix: String::new(),
+                                prefix: Name::default(),
                                 router,
                             }
                         });
@@ -688,7 +687,7 @@ impl CallsBuilder {
                         let what = method.replace('_', " ");
                         items.push(RouterItem::Fallback {
                             handler,
-                            what,
+                            what: what.into(),
                             line,
                         });
                     }
@@ -709,7 +708,7 @@ impl CallsBuilder {
                     for path in finder.functions {
                         self.handlers.insert(addr(path));
                         middleware.push(Handler {
-                            method: "MIDDLEWARE".to_owned(),
+                            method: Name::from("MIDDLEWARE"),
                             path: raw_path(&path.path).segments,
                             scope: Scope::Unknown,
                             line,
@@ -725,7 +724,7 @@ impl CallsBuilder {
         }
         let index = u32::try_from(self.routers.len()).unwrap_or(u32::MAX);
         self.routers.push((
-            module.to_owned(),
+            Name::from(module),
             RouterFacts {
                 owner,
                 line: line_of(top.method.span()),
@@ -750,7 +749,7 @@ impl CallsBuilder {
             )),
             Expr::Call(c) => {
                 let Expr::Path(p) = &*c.func else { return None };
-                let segs: Vec<String> = p.path.segments.iter().map(|s| ident(&s.ident)).collect();
+                let segs: Vec<Name> = p.path.segments.iter().map(|s| ident(&s.ident)).collect();
                 let last = segs.last()?.as_str();
                 if matches!(last, "scope" | "resource") || (last == "new" && segs.len() >= 2) {
                     // An empty router or scope: nothing to route.
@@ -823,7 +822,7 @@ impl CallsBuilder {
         };
         self.handlers.insert(addr(p));
         Some(Handler {
-            method: method.to_uppercase(),
+            method: method.to_uppercase().into(),
             path: raw_path(&p.path).segments,
             scope: Scope::Unknown,
             line,
@@ -832,7 +831,7 @@ impl CallsBuilder {
 
     /// Resolves everything against the file's scopes.
     pub fn finish(self, facts: &FactsBuilder) -> CallFacts {
-        let resolve = |module: &str, path: &RawPath| -> (Vec<String>, Scope) {
+        let resolve = |module: &str, path: &RawPath| -> (Vec<Name>, Scope) {
             match facts.resolve_call_path(module, path) {
                 Some((target, true)) => (target, Scope::Resolved),
                 Some((target, false)) => (target, Scope::Unknown),
@@ -890,7 +889,7 @@ impl CallsBuilder {
             .structs
             .iter()
             .map(|(module, name, fields)| {
-                let mut path: Vec<String> = module.split("::").map(str::to_owned).collect();
+                let mut path: Vec<Name> = module.split("::").map(Name::from).collect();
                 path.push(name.clone());
                 StructFacts {
                     path,
@@ -901,7 +900,7 @@ impl CallsBuilder {
                 }
             })
             .collect();
-        let raw = |segments: &[String]| RawPath {
+        let raw = |segments: &[Name]| RawPath {
             segments: segments.to_vec(),
             leading_colon: false,
         };
@@ -950,8 +949,8 @@ impl CallsBuilder {
 }
 
 /// Generic parameters with their bounds, `where` clauses included.
-fn generics_of(generics: &syn::Generics) -> Vec<(String, Vec<RawPath>)> {
-    let mut out: Vec<(String, Vec<RawPath>)> = generics
+fn generics_of(generics: &syn::Generics) -> Vec<(Name, Vec<RawPath>)> {
+    let mut out: Vec<(Name, Vec<RawPath>)> = generics
         .type_params()
         .map(|t| (ident(&t.ident), bounds(t.bounds.iter())))
         .collect();
@@ -984,7 +983,7 @@ fn bounds<'a>(bounds: impl Iterator<Item = &'a syn::TypeParamBound>) -> Vec<RawP
 }
 
 /// What a written type is for a method call on a value of it.
-fn raw_type(ty: &syn::Type, generics: &[(String, Vec<RawPath>)]) -> Option<RawType> {
+fn raw_type(ty: &syn::Type, generics: &[(Name, Vec<RawPath>)]) -> Option<RawType> {
     match ty {
         syn::Type::Reference(r) => raw_type(&r.elem, generics),
         syn::Type::Paren(p) => raw_type(&p.elem, generics),
@@ -1026,8 +1025,8 @@ fn bind_param(
     pat: &syn::Pat,
     ty: &syn::Type,
     whole: Option<RawType>,
-    generics: &[(String, Vec<RawPath>)],
-    out: &mut Vec<(String, Option<RawType>)>,
+    generics: &[(Name, Vec<RawPath>)],
+    out: &mut Vec<(Name, Option<RawType>)>,
 ) {
     match pat {
         syn::Pat::Ident(p) => out.push((ident(&p.ident), whole)),
@@ -1070,18 +1069,18 @@ fn constructed(expr: &Expr) -> Option<RawType> {
     }
 }
 
-fn lit_str(expr: &Expr) -> Option<String> {
+fn lit_str(expr: &Expr) -> Option<Name> {
     match expr {
         Expr::Lit(syn::ExprLit {
             lit: syn::Lit::Str(s),
             ..
-        }) => Some(s.value()),
+        }) => Some(s.value().into()),
         _ => None,
     }
 }
 
 /// `#[get("/path")]`, `#[post(..)]`, `#[route("/p", method = "GET")]` (actix-web).
-fn route_attrs(attrs: &[syn::Attribute]) -> Vec<(String, String)> {
+fn route_attrs(attrs: &[syn::Attribute]) -> Vec<(Name, Name)> {
     let mut out = Vec::new();
     for attr in attrs {
         let Some(name) = attr.path().segments.last().map(|s| s.ident.to_string()) else {
@@ -1098,10 +1097,10 @@ fn route_attrs(attrs: &[syn::Attribute]) -> Vec<(String, String)> {
             continue;
         };
         if is_method {
-            out.push((name.to_uppercase(), path));
+            out.push((name.to_uppercase().into(), path));
             continue;
         }
-        let mut methods: Vec<String> = args
+        let mut methods: Vec<Name> = args
             .iter()
             .filter_map(|a| match a {
                 Expr::Assign(a) if matches!(&*a.left, Expr::Path(p) if p.path.is_ident("method")) => {
@@ -1111,12 +1110,12 @@ fn route_attrs(attrs: &[syn::Attribute]) -> Vec<(String, String)> {
             })
             .collect();
         if methods.is_empty() {
-            methods.push("ANY".to_owned());
+            methods.push(Name::from("ANY"));
         }
         out.extend(
             methods
                 .into_iter()
-                .map(|m| (m.to_uppercase(), path.clone())),
+                .map(|m| (m.to_uppercase().into(), path.clone())),
         );
     }
     out

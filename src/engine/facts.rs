@@ -7,6 +7,7 @@
 use foldhash::{HashMap, HashSet};
 
 use proc_macro2::Span as TokenSpan;
+use smol_str::ToSmolStr;
 use syn::punctuated::Punctuated;
 use syn::visit::{self, Visit};
 use syn::{Attribute, Item, Token};
@@ -14,37 +15,37 @@ use syn::{Attribute, Item, Token};
 use crate::api::facts::{
     Facts, ModuleFacts, ParamType, PublicFn, RawPath, RefKind, Reference, Runtime,
 };
-use crate::api::{span, Span};
+use crate::api::{span, Name, Span};
 use crate::engine::lint_attrs::mentions;
 
 /// The names a module's code can use without a path prefix.
 #[derive(Debug, Default)]
 struct Scope {
     /// `use` imports: the name and the path it stands for (first segment unresolved).
-    imports: HashMap<String, RawPath>,
+    imports: HashMap<Name, RawPath>,
     /// Items and child modules defined here.
-    items: HashSet<String>,
+    items: HashSet<Name>,
     /// Imports that were not themselves reported (`extern crate self as y`): paths
     /// through them are references of their own.
-    unreported: HashSet<String>,
+    unreported: HashSet<Name>,
 }
 
 /// A path waiting for the whole file to be seen (items and `use`s may come later).
 #[derive(Debug)]
 struct Pending {
-    module: String,
+    module: Name,
     path: RawPath,
     span: Span,
     kind: RefKind,
     group: Option<u32>,
     /// How the reference reads in messages, when not as its path (`extern crate x`).
-    written: Option<String>,
+    written: Option<Name>,
 }
 
 #[derive(Debug)]
 struct PendingFn {
-    module: String,
-    name: String,
+    module: Name,
+    name: Name,
     params: Vec<(RawPath, Span, u32)>,
 }
 
@@ -55,14 +56,14 @@ pub struct TypeGroup(Option<Option<u32>>);
 /// Gathers [`Facts`] while the checker walks a file.
 #[derive(Debug, Default)]
 pub struct FactsBuilder {
-    crate_name: String,
-    library: Option<String>,
-    scopes: HashMap<String, Scope>,
+    crate_name: Name,
+    library: Option<Name>,
+    scopes: HashMap<Name, Scope>,
     modules: Vec<ModuleFacts>,
     pending: Vec<Pending>,
-    reexports: Vec<(String, String, RawPath)>,
-    glob_reexports: Vec<(String, RawPath)>,
-    deserialize: Vec<(String, RawPath)>,
+    reexports: Vec<(Name, Name, RawPath)>,
+    glob_reexports: Vec<(Name, RawPath)>,
+    deserialize: Vec<(Name, RawPath)>,
     fns: Vec<PendingFn>,
     /// The group that references go into now (see [`FactsBuilder::open_group`]).
     group: Option<u32>,
@@ -78,12 +79,13 @@ impl FactsBuilder {
 
     pub fn new(module_path: &str, library: Option<&str>) -> FactsBuilder {
         let mut builder = FactsBuilder {
-            library: library.map(str::to_owned),
+            library: library.map(Name::from),
             crate_name: module_path
                 .split("::")
                 .next()
                 .unwrap_or_default()
-                .to_owned(),
+                .to_owned()
+                .into(),
             ..FactsBuilder::default()
         };
         builder.enter_module(module_path);
@@ -91,16 +93,16 @@ impl FactsBuilder {
     }
 
     pub fn enter_module(&mut self, module: &str) {
-        self.scopes.entry(module.to_owned()).or_default();
+        self.scopes.entry(Name::from(module)).or_default();
         if !self.modules.iter().any(|m| m.path == module) {
             self.modules.push(ModuleFacts {
-                path: module.to_owned(),
+                path: Name::from(module),
                 ..ModuleFacts::default()
             });
         }
     }
 
-    pub fn item(&mut self, module: &str, name: String) {
+    pub fn item(&mut self, module: &str, name: Name) {
         match self.scopes.get_mut(module) {
             Some(scope) => {
                 scope.items.insert(name);
@@ -108,26 +110,26 @@ impl FactsBuilder {
             None => {
                 let mut scope = Scope::default();
                 scope.items.insert(name);
-                self.scopes.insert(module.to_owned(), scope);
+                self.scopes.insert(Name::from(module), scope);
             }
         }
     }
 
     /// A `use` leaf: `name` is the imported name (`None` for `_`), `glob` for `*`.
-    pub fn import(&mut self, module: &str, path: RawPath, name: Option<String>, public: bool) {
+    pub fn import(&mut self, module: &str, path: RawPath, name: Option<Name>, public: bool) {
         match name {
             Some(name) => {
                 if public {
                     self.reexports
-                        .push((module.to_owned(), name.clone(), path.clone()));
+                        .push((Name::from(module), name.clone(), path.clone()));
                 }
                 self.scopes
-                    .entry(module.to_owned())
+                    .entry(Name::from(module))
                     .or_default()
                     .imports
                     .insert(name, path);
             }
-            None if public => self.glob_reexports.push((module.to_owned(), path)),
+            None if public => self.glob_reexports.push((Name::from(module), path)),
             None => {}
         }
     }
@@ -148,7 +150,7 @@ impl FactsBuilder {
             RefKind::Path => self.group,
         };
         self.pending.push(Pending {
-            module: module.to_owned(),
+            module: Name::from(module),
             path,
             span,
             kind,
@@ -205,7 +207,7 @@ impl FactsBuilder {
         }
         let (krate, path) = if is_self {
             let path = RawPath {
-                segments: vec!["crate".to_owned()],
+                segments: vec![Name::from("crate")],
                 leading_colon: false,
             };
             (self.crate_name.clone(), path)
@@ -224,12 +226,12 @@ impl FactsBuilder {
             };
             let group = Some(self.new_group());
             self.pending.push(Pending {
-                module: module.to_owned(),
+                module: Name::from(module),
                 path: path.clone(),
                 span: span::between(item.extern_token.span, end),
                 kind: RefKind::Use,
                 group,
-                written: Some(written),
+                written: Some(written.into()),
             });
             (ident, path)
         };
@@ -263,12 +265,12 @@ impl FactsBuilder {
     }
 
     pub fn deserialize_type(&mut self, module: &str, path: RawPath) {
-        self.deserialize.push((module.to_owned(), path));
+        self.deserialize.push((Name::from(module), path));
     }
 
-    pub fn public_fn(&mut self, module: &str, name: String, params: Vec<(RawPath, Span, u32)>) {
+    pub fn public_fn(&mut self, module: &str, name: Name, params: Vec<(RawPath, Span, u32)>) {
         self.fns.push(PendingFn {
-            module: module.to_owned(),
+            module: Name::from(module),
             name,
             params,
         });
@@ -299,7 +301,7 @@ impl FactsBuilder {
                     module: p.module,
                     target,
                     external,
-                    written: p.written.unwrap_or_else(|| p.path.written()),
+                    written: p.written.unwrap_or_else(|| p.path.written().into()),
                     span: p.span,
                     kind: p.kind,
                     group: p.group,
@@ -333,7 +335,7 @@ impl FactsBuilder {
                     .filter_map(|(path, span, param)| {
                         Some(ParamType {
                             target: self.resolve_name(&f.module, path)?,
-                            written: path.written(),
+                            written: path.written().into(),
                             span: *span,
                             param: *param,
                         })
@@ -346,7 +348,7 @@ impl FactsBuilder {
         // Each module's items, sorted so that summaries are deterministic.
         for module in &mut self.modules {
             if let Some(scope) = self.scopes.get_mut(&module.path) {
-                let mut items: Vec<String> = std::mem::take(&mut scope.items).into_iter().collect();
+                let mut items: Vec<Name> = std::mem::take(&mut scope.items).into_iter().collect();
                 items.sort_unstable();
                 module.items = items;
             }
@@ -368,7 +370,7 @@ impl FactsBuilder {
 
     /// Resolves a path that may be a single name (a type named in a signature):
     /// imported names are followed through their `use`.
-    fn resolve_name(&self, module: &str, path: &RawPath) -> Option<Vec<String>> {
+    fn resolve_name(&self, module: &str, path: &RawPath) -> Option<Vec<Name>> {
         let first = path.segments.first()?;
         if !path.leading_colon && self.is_imported(module, first) {
             let import = self.scopes.get(module)?.imports.get(first)?;
@@ -382,11 +384,11 @@ impl FactsBuilder {
     }
 
     /// `crate::`, `self::`, `super::`, a child item, an import, or a crate name.
-    fn resolve(&self, module: &str, path: &RawPath) -> Option<(Vec<String>, bool)> {
+    fn resolve(&self, module: &str, path: &RawPath) -> Option<(Vec<Name>, bool)> {
         self.resolve_at(module, path, 0)
     }
 
-    fn resolve_at(&self, module: &str, path: &RawPath, depth: u8) -> Option<(Vec<String>, bool)> {
+    fn resolve_at(&self, module: &str, path: &RawPath, depth: u8) -> Option<(Vec<Name>, bool)> {
         // `use a as b; use b as a;` must not loop.
         if depth > 8 {
             return None;
@@ -396,12 +398,12 @@ impl FactsBuilder {
         if path.leading_colon {
             return Some((path.segments.clone(), true));
         }
-        let module_segments = || module.split("::").map(str::to_owned);
-        let (mut target, external): (Vec<String>, bool) = match first.as_str() {
+        let module_segments = || module.split("::").map(Name::from);
+        let (mut target, external): (Vec<Name>, bool) = match first.as_str() {
             "crate" | "$crate" => (vec![self.crate_name.clone()], false),
             "self" => (module_segments().collect(), false),
             "super" => {
-                let mut base: Vec<String> = module_segments().collect();
+                let mut base: Vec<Name> = module_segments().collect();
                 base.pop();
                 let mut rest = segments.clone().peekable();
                 while rest.peek().is_some_and(|s| s.as_str() == "super") {
@@ -415,21 +417,21 @@ impl FactsBuilder {
             name => {
                 let scope = self.scopes.get(module);
                 if scope.is_some_and(|s| s.items.contains(name)) {
-                    let mut base: Vec<String> = module_segments().collect();
-                    base.push(name.to_owned());
+                    let mut base: Vec<Name> = module_segments().collect();
+                    base.push(Name::from(name));
                     (base, false)
                 } else if let Some(import) = scope.and_then(|s| s.imports.get(name)) {
                     // `use a::b; b::c` in a `use` stands for `a::b::c`.
-                    if import.segments.first().map(String::as_str) == Some(name)
+                    if import.segments.first().map(Name::as_str) == Some(name)
                         && import.segments.len() == 1
                     {
-                        (vec![name.to_owned()], true)
+                        (vec![Name::from(name)], true)
                     } else {
                         let (base, external) = self.resolve_at(module, import, depth + 1)?;
                         (base, external)
                     }
                 } else {
-                    (vec![name.to_owned()], true)
+                    (vec![Name::from(name)], true)
                 }
             }
         };
@@ -443,7 +445,7 @@ impl FactsBuilder {
     /// A path resolved as far as the file allows (imported names followed), and
     /// whether its first segment names something the file knows (an item, an
     /// import, `crate`/`self`/`super`, or a leading `::`).
-    pub fn resolve_call_path(&self, module: &str, path: &RawPath) -> Option<(Vec<String>, bool)> {
+    pub fn resolve_call_path(&self, module: &str, path: &RawPath) -> Option<(Vec<Name>, bool)> {
         let first = path.segments.first()?;
         let known = path.leading_colon
             || matches!(first.as_str(), "crate" | "$crate" | "self" | "super")
@@ -459,17 +461,18 @@ impl FactsBuilder {
 
 /// An identifier as written, without `r#`: `IdentExt::unraw` would copy the
 /// identifier before it is made a string.
-pub(crate) fn ident_name(ident: &syn::Ident) -> String {
-    let name = ident.to_string();
+pub(crate) fn ident_name(ident: &syn::Ident) -> Name {
+    // Written straight into the name, inline when short: no String on the way.
+    let name = ident.to_smolstr();
     match name.strip_prefix("r#") {
-        Some(unraw) => unraw.to_owned(),
+        Some(unraw) => Name::new(unraw),
         None => name,
     }
 }
 
 pub(crate) fn raw_path(path: &syn::Path) -> RawPath {
     RawPath {
-        segments: path.segments.iter().map(|s| s.ident.to_string()).collect(),
+        segments: path.segments.iter().map(|s| s.ident.to_smolstr()).collect(),
         leading_colon: path.leading_colon.is_some(),
     }
 }
@@ -551,7 +554,7 @@ pub(crate) fn may_be_evidence(path: &syn::Path) -> bool {
 }
 
 /// Notes paths that serve requests, install a panic hook or catch panics.
-pub(crate) fn runtime_evidence(segments: &[String], span: Span, runtime: &mut Runtime) {
+pub(crate) fn runtime_evidence(segments: &[Name], span: Span, runtime: &mut Runtime) {
     let has = |name: &str| segments.iter().any(|s| s == name);
     if has("set_hook") && has("panic") {
         runtime.hook = true;
@@ -571,35 +574,35 @@ pub(crate) fn runtime_evidence(segments: &[String], span: Span, runtime: &mut Ru
             runtime.serves = Some(span);
         }
         if !runtime.servers.iter().any(|s| s == krate) {
-            runtime.servers.push((*krate).to_owned());
+            runtime.servers.push(Name::from(*krate));
         }
     }
 }
 
 pub(crate) enum LeafName {
-    Name(String),
+    Name(Name),
     Glob,
     Underscore,
 }
 
 pub(crate) struct UseLeaf {
-    pub(crate) segments: Vec<String>,
+    pub(crate) segments: Vec<Name>,
     pub(crate) name: LeafName,
     pub(crate) end: TokenSpan,
 }
 
 /// Flattens `use a::{b, c::d as e, f::*}` into one leaf per imported path.
-pub(crate) fn use_leaves(tree: &syn::UseTree, prefix: &mut Vec<String>, out: &mut Vec<UseLeaf>) {
-    let leaf = |prefix: &[String], ident: &syn::Ident| {
+pub(crate) fn use_leaves(tree: &syn::UseTree, prefix: &mut Vec<Name>, out: &mut Vec<UseLeaf>) {
+    let leaf = |prefix: &[Name], ident: &syn::Ident| {
         let mut segments = prefix.to_vec();
         if ident != "self" {
-            segments.push(ident.to_string());
+            segments.push(ident.to_smolstr());
         }
         segments
     };
     match tree {
         syn::UseTree::Path(p) => {
-            prefix.push(p.ident.to_string());
+            prefix.push(p.ident.to_smolstr());
             use_leaves(&p.tree, prefix, out);
             prefix.pop();
         }
@@ -617,7 +620,7 @@ pub(crate) fn use_leaves(tree: &syn::UseTree, prefix: &mut Vec<String>, out: &mu
             name: if r.rename == "_" {
                 LeafName::Underscore
             } else {
-                LeafName::Name(r.rename.to_string())
+                LeafName::Name(r.rename.to_smolstr())
             },
             end: r.rename.span(),
         }),
@@ -645,7 +648,7 @@ pub(crate) fn use_tree_start(tree: &syn::UseTree) -> TokenSpan {
 }
 
 /// The name an item defines in its module.
-pub(crate) fn item_name(item: &Item) -> Option<String> {
+pub(crate) fn item_name(item: &Item) -> Option<Name> {
     let ident = match item {
         Item::Const(i) => &i.ident,
         Item::Enum(i) => &i.ident,

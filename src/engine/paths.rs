@@ -23,7 +23,7 @@ use crate::api::calls::{
     RouterItem, RouterRef, Scope, TypeRef,
 };
 use crate::api::view::WorkspaceView;
-use crate::api::{FileId, Pos};
+use crate::api::{FileId, Name, Pos};
 use crate::engine::config::Config;
 use crate::engine::model::Workspace;
 use crate::engine::tree;
@@ -332,7 +332,7 @@ struct Index<'a> {
     /// Methods taking `self`, by name and the crate that defines them (a call looks
     /// only in the crates it can see, never through every crate's methods).
     methods_by_name: HashMap<(&'a str, &'a str), Vec<u32>>,
-    structs: HashMap<String, &'a [(String, TypeRef)]>,
+    structs: HashMap<String, &'a [(Name, TypeRef)]>,
     /// Module -> glob-imported modules.
     globs: HashMap<&'a str, Vec<String>>,
     crates: HashSet<&'a str>,
@@ -447,7 +447,7 @@ impl<'a> Index<'a> {
     }
 
     /// A path with renamed dependencies mapped and re-exports followed.
-    fn follow(&self, file: usize, path: &[String]) -> Vec<String> {
+    fn follow(&self, file: usize, path: &[Name]) -> Vec<Name> {
         let Some(first) = path.first() else {
             return Vec::new();
         };
@@ -462,7 +462,7 @@ impl<'a> Index<'a> {
         }
     }
 
-    fn in_workspace(&self, path: &[String]) -> bool {
+    fn in_workspace(&self, path: &[Name]) -> bool {
         path.first()
             .is_some_and(|f| self.crates.contains(f.as_str()))
     }
@@ -558,7 +558,7 @@ impl<'a> Index<'a> {
     }
 
     /// Every workspace impl of the bounds' method.
-    fn dispatch(&self, file: usize, bounds: &[Vec<String>], call: &Call) -> Resolved {
+    fn dispatch(&self, file: usize, bounds: &[Vec<Name>], call: &Call) -> Resolved {
         let mut ids = Vec::new();
         let mut workspace_trait = false;
         for bound in bounds {
@@ -715,7 +715,7 @@ fn build(index: &Index<'_>) -> (Graph, GraphStats, Vec<String>) {
                         stats.unresolved += 1;
                         if example.is_none() {
                             let written = if call.path.is_empty() {
-                                call.name.clone()
+                                call.name.to_string()
                             } else {
                                 call.path.join("::")
                             };
@@ -1054,7 +1054,7 @@ fn chain(index: &Index<'_>, parent: &[(u32, Edge)], end: u32) -> Vec<Hop> {
         };
         if let Some(n) = index.nodes.get(node as usize) {
             hops.push(Hop {
-                function: n.facts.path.clone(),
+                function: n.facts.path.to_string(),
                 file: FileId(u32::try_from(n.file).unwrap_or(u32::MAX)),
                 line: n.facts.line,
                 edge: edge.kind,
@@ -1140,7 +1140,7 @@ fn entries(input: &Input<'_>, index: &Index<'_>) -> Vec<Start> {
             name: String::new(),
             kind: EntryKind::Main,
             route: None,
-            function: Some(f.path.clone()),
+            function: Some(f.path.to_string()),
             file: Some(file_id(node.file)),
             line: f.line,
             takes_down: TakesDown::Process,
@@ -1178,8 +1178,8 @@ fn entries(input: &Input<'_>, index: &Index<'_>) -> Vec<Start> {
                 name: format!("{method} {path}"),
                 kind: EntryKind::Route,
                 route: Some(Route {
-                    method: method.clone(),
-                    path: path.clone(),
+                    method: method.to_string(),
+                    path: path.to_string(),
                 }),
                 takes_down: TakesDown::Worker,
                 ..base.clone()
@@ -1192,7 +1192,7 @@ fn entries(input: &Input<'_>, index: &Index<'_>) -> Vec<Start> {
             .any(|pattern| matches(pattern, &f.path));
         if configured {
             out.push(start(Entry {
-                name: f.path.clone(),
+                name: f.path.to_string(),
                 kind: EntryKind::Config,
                 takes_down: TakesDown::Caller,
                 ..base.clone()
@@ -1378,7 +1378,7 @@ fn routes(input: &Input<'_>, index: &Index<'_>) -> Vec<Start> {
                         method: r.method,
                         path: r.path,
                     }),
-                    function: handler_node.map(|n| n.facts.path.clone()),
+                    function: handler_node.map(|n| n.facts.path.to_string()),
                     file: Some(FileId(
                         u32::try_from(handler_node.map_or(r.file, |n| n.file)).unwrap_or(u32::MAX),
                     )),
@@ -1481,7 +1481,7 @@ impl RouterResolver<'_, '_> {
                 } => {
                     for h in handlers {
                         out.push(RouteFound {
-                            method: h.method.clone(),
+                            method: h.method.to_string(),
                             path: join(&prefix, path),
                             handler: self.index.handler(file, h),
                             middleware: Vec::new(),

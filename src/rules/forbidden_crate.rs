@@ -3,7 +3,7 @@
 use crate::api::facts::{self, Reference};
 use crate::api::layers::Layer;
 use crate::api::view::WorkspaceView;
-use crate::api::{FileId, Level, Rule, RuleId, RuleKind, Span, WorkspaceSink, WorkspaceSite};
+use crate::api::{FileId, Level, Name, Rule, RuleId, RuleKind, Span, WorkspaceSink, WorkspaceSite};
 
 pub struct ForbiddenCrate;
 
@@ -66,9 +66,9 @@ struct Offense<'a> {
     layer: &'a Layer,
     reference: &'a Reference,
     /// Where the path leads, re-exports followed.
-    target: Vec<String>,
+    target: Vec<Name>,
     /// The crate it names, renames undone.
-    krate: String,
+    krate: Name,
 }
 
 impl Offense<'_> {
@@ -83,7 +83,7 @@ impl Offense<'_> {
     /// How the written path relates to the crate: renamed, or re-exported.
     fn note(&self) -> String {
         let full = self.full();
-        let first = self.target.first().map(String::as_str).unwrap_or_default();
+        let first = self.target.first().map(Name::as_str).unwrap_or_default();
         let written = self.reference.written.trim_start_matches("::");
         if first != self.krate {
             format!(" (`{first}` is `{}`, renamed in Cargo.toml)", self.krate)
