@@ -428,8 +428,8 @@ struct Index<'a> {
     /// Module -> glob-imported modules.
     globs: HashMap<&'a str, Vec<String>>,
     crates: HashSet<&'a str>,
-    /// For each file: its package, for renamed dependencies.
-    packages: Vec<Option<usize>>,
+    /// For each file: its package's renamed dependencies, when it has any.
+    renames: Vec<Option<&'a std::collections::HashMap<String, String>>>,
     /// For each file: its crate, by number (the first segments of the files' modules).
     file_crates: Vec<u32>,
     /// For each crate by number: the other workspace crates its calls name (by-name
@@ -458,6 +458,19 @@ impl<'a> Index<'a> {
             })
             .collect();
         let functions: usize = input.files.iter().map(|w| w.result.calls.fns.len()).sum();
+        let structs: usize = input
+            .files
+            .iter()
+            .map(|w| w.result.calls.structs.len())
+            .sum();
+        let renames = input
+            .files
+            .iter()
+            .map(|w| {
+                let package = w.package.and_then(|p| view.packages.get(p))?;
+                Some(package.renames).filter(|renames| !renames.is_empty())
+            })
+            .collect();
         let mut index = Index {
             view,
             nodes: Vec::with_capacity(functions),
@@ -467,10 +480,10 @@ impl<'a> Index<'a> {
             lists: Vec::new(),
             traits_by_name: HashMap::new(),
             methods_by_name: HashMap::new(),
-            structs: HashMap::new(),
+            structs: HashMap::with_capacity(structs),
             globs: HashMap::new(),
             crates,
-            packages: input.files.iter().map(|w| w.package).collect(),
+            renames,
             file_crates,
             sees: Vec::new(),
             targets: Vec::new(),
@@ -657,12 +670,10 @@ impl<'a> Index<'a> {
     /// The first segment of a path written in `file`, with its package's renamed
     /// dependencies mapped.
     fn crate_name(&self, file: usize, first: &'a str) -> &'a str {
-        self.packages
+        self.renames
             .get(file)
             .copied()
             .flatten()
-            .and_then(|p| self.view.packages.get(p))
-            .map(|p| p.renames)
             .and_then(|renames| renames.get(first))
             .map_or(first, String::as_str)
     }
