@@ -14,6 +14,8 @@
 //! the number of functions and calls, except the search, which is one
 //! breadth-first walk per entry over what that entry reaches.
 
+use std::borrow::Cow;
+
 use foldhash::{HashMap, HashMapExt, HashSet, HashSetExt};
 
 use rayon::prelude::*;
@@ -300,6 +302,11 @@ pub struct SiteRef<'a> {
 struct Node<'a> {
     facts: &'a FnFacts,
     file: usize,
+    /// Its impl's self type and trait, by number in [`Index::targets`] ([`NONE`] without).
+    self_ty: u32,
+    trait_: u32,
+    /// Where its calls' paths start in [`Index::call_targets`].
+    first_call: usize,
 }
 
 #[derive(Clone, Copy, Debug)]
@@ -310,12 +317,93 @@ struct Edge {
     over: bool,
 }
 
-enum Resolved {
-    Nodes(Vec<u32>, bool),
-    Dispatch(Vec<u32>),
+enum Resolved<'s> {
+    /// Borrowed from the index where it can be (most calls resolve to a list it holds).
+    Nodes(Cow<'s, [u32]>, bool),
+    Dispatch(Cow<'s, [u32]>),
     Dependency,
     Unresolved,
     Ambiguous,
+}
+
+/// No path (in [`Node::self_ty`], [`CallTargets`]).
+const NONE: u32 = u32::MAX;
+
+/// A written path as [`Index::follow`] leaves it.
+#[derive(Clone, Debug, Default)]
+struct Followed {
+    /// Renamed dependencies mapped, re-exports followed, joined with `::`.
+    joined: String,
+    /// Its first segment is a workspace crate.
+    in_workspace: bool,
+}
+
+/// A path some node writes, followed, with what it names as a whole (looked up
+/// once per path, not once per call that writes it).
+#[derive(Debug, Default)]
+struct Target {
+    followed: Followed,
+    /// The function of that path.
+    node: Option<u32>,
+    /// The methods of [`Index::type_methods`] of that path (`Type::method`), in [`Index::lists`].
+    type_methods: Option<u32>,
+    /// The methods of [`Index::trait_methods`] of that path, in [`Index::lists`].
+    trait_methods: Option<u32>,
+}
+
+/// What stands for a path that is not there: never looked at, as every path a
+/// node's calls look at is numbered.
+static NO_TARGET: Target = Target {
+    followed: Followed {
+        joined: String::new(),
+        in_workspace: false,
+    },
+    node: None,
+    type_methods: None,
+    trait_methods: None,
+};
+
+/// The paths one call writes, by their numbers in [`Index::targets`].
+#[derive(Clone, Copy, Debug)]
+struct CallTargets {
+    /// Its path, when the call is resolved by path (not a method call).
+    path: u32,
+    /// Where the receiver's type, or each of its bounds, is in [`Index::receivers`].
+    receiver: u32,
+}
+
+/// Numbers every path the nodes write, the first time it is seen. The same few
+/// thousand paths recur across hundreds of thousands of calls: each is followed and
+/// looked up once. A path is keyed by its segments (the first one with renamed
+/// dependencies mapped) copied into one byte string, each after its length:
+/// comparing keys then reads the keys' own compact memory, not the facts' strings
+/// scattered over the heap.
+struct Numbering<'a> {
+    numbers: HashMap<Box<[u8]>, u32>,
+    /// By number: the mapped first segment and the path as written.
+    written: Vec<(&'a str, &'a [Name])>,
+    key: Vec<u8>,
+}
+
+impl<'a> Numbering<'a> {
+    fn number(&mut self, krate: &'a str, path: &'a [Name]) -> u32 {
+        self.key.clear();
+        let segments = path.get(1..).unwrap_or_default().iter().map(Name::as_str);
+        if !path.is_empty() {
+            for segment in std::iter::once(krate).chain(segments) {
+                let len = u32::try_from(segment.len()).unwrap_or(u32::MAX);
+                self.key.extend_from_slice(&len.to_le_bytes());
+                self.key.extend_from_slice(segment.as_bytes());
+            }
+        }
+        if let Some(&n) = self.numbers.get(self.key.as_slice()) {
+            return n;
+        }
+        let n = u32::try_from(self.written.len()).unwrap_or(NONE);
+        self.numbers.insert(self.key.as_slice().into(), n);
+        self.written.push((krate, path));
+        n
+    }
 }
 
 /// The indexes calls are resolved against.
@@ -323,73 +411,126 @@ struct Index<'a> {
     view: WorkspaceView<'a>,
     nodes: Vec<Node<'a>>,
     by_path: HashMap<&'a str, u32>,
-    /// `type::method` (the impl's resolved self type) -> methods.
-    type_methods: HashMap<String, Vec<u32>>,
-    /// `trait::method` -> the trait's default method and every impl's method.
-    trait_methods: HashMap<String, Vec<u32>>,
+    /// `type::method` (the impl's resolved self type) -> methods, in [`Index::lists`].
+    type_methods: HashMap<String, u32>,
+    /// `trait::method` -> the trait's default method and every impl's method, in
+    /// [`Index::lists`].
+    trait_methods: HashMap<String, u32>,
+    /// The lists of methods the two maps above name.
+    lists: Vec<Vec<u32>>,
     /// Trait paths by their last segment, for bounds written through an alias.
     traits_by_name: HashMap<&'a str, Vec<String>>,
-    /// Methods taking `self`, by name and the crate that defines them (a call looks
-    /// only in the crates it can see, never through every crate's methods).
-    methods_by_name: HashMap<(&'a str, &'a str), Vec<u32>>,
+    /// Methods taking `self` with their arity, by name and the crate that defines
+    /// them (a call looks only in the crates it can see, never through every
+    /// crate's methods).
+    methods_by_name: HashMap<(&'a str, u32), Vec<(u32, u32)>>,
     structs: HashMap<String, &'a [(Name, TypeRef)]>,
     /// Module -> glob-imported modules.
     globs: HashMap<&'a str, Vec<String>>,
     crates: HashSet<&'a str>,
-    /// For each file: its package, for renamed dependencies.
-    packages: Vec<Option<usize>>,
-    /// For each file: its crate.
-    file_crates: Vec<&'a str>,
-    /// For each crate: the workspace crates its calls name (by-name candidates come
-    /// from these and the crate itself).
-    sees: HashMap<&'a str, HashSet<&'a str>>,
+    /// For each file: its package's renamed dependencies, when it has any.
+    renames: Vec<Option<&'a std::collections::HashMap<String, String>>>,
+    /// For each file: its crate, by number (the first segments of the files' modules).
+    file_crates: Vec<u32>,
+    /// For each crate by number: the other workspace crates its calls name (by-name
+    /// candidates come from these and the crate itself).
+    sees: Vec<Vec<u32>>,
+    /// Every path the nodes' impls, calls and receivers write, by number.
+    targets: Vec<Target>,
+    /// For each call of each node, in node order ([`Node::first_call`]).
+    call_targets: Vec<CallTargets>,
+    /// The receivers' types and bounds that [`CallTargets::receiver`] points into.
+    receivers: Vec<u32>,
 }
 
 impl<'a> Index<'a> {
     fn new(input: &Input<'a>) -> Index<'a> {
         let view = workspace_view(input);
         let crates: HashSet<&str> = view.targets.iter().map(|t| t.crate_name).collect();
+        let mut crate_numbers: HashMap<&str, u32> = HashMap::new();
+        let file_crates: Vec<u32> = input
+            .files
+            .iter()
+            .map(|w| {
+                let name = w.module.split("::").next().unwrap_or_default();
+                let next = u32::try_from(crate_numbers.len()).unwrap_or(NONE);
+                *crate_numbers.entry(name).or_insert(next)
+            })
+            .collect();
+        let functions: usize = input.files.iter().map(|w| w.result.calls.fns.len()).sum();
+        let structs: usize = input
+            .files
+            .iter()
+            .map(|w| w.result.calls.structs.len())
+            .sum();
+        let renames = input
+            .files
+            .iter()
+            .map(|w| {
+                let package = w.package.and_then(|p| view.packages.get(p))?;
+                Some(package.renames).filter(|renames| !renames.is_empty())
+            })
+            .collect();
         let mut index = Index {
             view,
-            nodes: Vec::new(),
-            by_path: HashMap::new(),
+            nodes: Vec::with_capacity(functions),
+            by_path: HashMap::with_capacity(functions),
             type_methods: HashMap::new(),
             trait_methods: HashMap::new(),
+            lists: Vec::new(),
             traits_by_name: HashMap::new(),
             methods_by_name: HashMap::new(),
-            structs: HashMap::new(),
+            structs: HashMap::with_capacity(structs),
             globs: HashMap::new(),
             crates,
-            packages: input.files.iter().map(|w| w.package).collect(),
-            file_crates: input
-                .files
-                .iter()
-                .map(|w| w.module.split("::").next().unwrap_or_default())
-                .collect(),
-            sees: HashMap::new(),
+            renames,
+            file_crates,
+            sees: Vec::new(),
+            targets: Vec::new(),
+            call_targets: Vec::new(),
+            receivers: Vec::new(),
         };
+
+        // The nodes, and which crates each crate's calls name (only crates that
+        // define methods count, and those are the files' crates).
+        let seeable: HashMap<&str, u32> = crate_numbers
+            .iter()
+            .filter(|(name, _)| index.crates.contains(*name))
+            .map(|(&name, &c)| (name, c))
+            .collect();
+        let mut sees: Vec<HashSet<u32>> = vec![HashSet::new(); crate_numbers.len()];
+        let mut node_calls = 0;
         for (file, w) in input.files.iter().enumerate() {
-            let krate = index.file_crates.get(file).copied().unwrap_or_default();
-            let sees = index.sees.entry(krate).or_default();
-            for f in &w.result.calls.fns {
+            let krate = index.file_crates.get(file).copied().unwrap_or(NONE);
+            let calls: &CallFacts = &w.result.calls;
+            for f in &calls.fns {
                 for call in &f.calls {
-                    if let Some(first) = call.path.first() {
-                        if let Some(c) = index.crates.get(first.as_str()) {
-                            sees.insert(c);
+                    let Some(first) = call.path.first() else {
+                        continue;
+                    };
+                    let Some(&c) = seeable.get(first.as_str()) else {
+                        continue;
+                    };
+                    if let Some(set) = sees.get_mut(krate as usize) {
+                        if c != krate {
+                            set.insert(c);
                         }
                     }
                 }
-            }
-        }
-        for (file, w) in input.files.iter().enumerate() {
-            let calls: &CallFacts = &w.result.calls;
-            for f in &calls.fns {
-                if index.by_path.contains_key(f.path.as_str()) {
-                    continue;
+                let next = u32::try_from(index.nodes.len()).unwrap_or(NONE);
+                if let std::collections::hash_map::Entry::Vacant(slot) =
+                    index.by_path.entry(f.path.as_str())
+                {
+                    slot.insert(next);
+                    index.nodes.push(Node {
+                        facts: f,
+                        file,
+                        self_ty: NONE,
+                        trait_: NONE,
+                        first_call: node_calls,
+                    });
+                    node_calls += f.calls.len();
                 }
-                let id = u32::try_from(index.nodes.len()).unwrap_or(u32::MAX);
-                index.by_path.insert(f.path.as_str(), id);
-                index.nodes.push(Node { facts: f, file });
             }
             for s in &calls.structs {
                 index.structs.insert(s.path.join("::"), &s.fields);
@@ -402,63 +543,159 @@ impl<'a> Index<'a> {
                     .push(target.join("::"));
             }
         }
-        for id in 0..index.nodes.len() {
-            let Some(node) = index.nodes.get(id) else {
-                continue;
-            };
-            let f = node.facts;
+        index.sees = sees
+            .into_iter()
+            .map(|set| {
+                let mut seen: Vec<u32> = set.into_iter().collect();
+                seen.sort_unstable();
+                seen
+            })
+            .collect();
+
+        // Every path the nodes write that resolution looks at, numbered.
+        let mut numbering = Numbering {
+            numbers: HashMap::with_capacity(functions),
+            written: Vec::with_capacity(functions),
+            key: Vec::new(),
+        };
+        let mut nodes = std::mem::take(&mut index.nodes);
+        let mut call_targets = Vec::with_capacity(node_calls);
+        let mut receivers = Vec::new();
+        for node in &mut nodes {
             let file = node.file;
-            let id = u32::try_from(id).unwrap_or(u32::MAX);
+            let f = node.facts;
+            let mut number = |path: &'a [Name]| {
+                let first = path
+                    .first()
+                    .map_or("", |first| index.crate_name(file, first));
+                numbering.number(first, path)
+            };
+            node.self_ty = f.self_ty.as_deref().map_or(NONE, &mut number);
+            node.trait_ = f.trait_.as_deref().map_or(NONE, &mut number);
+            for call in &f.calls {
+                let receiver = u32::try_from(receivers.len()).unwrap_or(NONE);
+                let path = match &call.receiver {
+                    Receiver::None if call.kind != CallKind::Method => number(&call.path),
+                    Receiver::Typed(ty) | Receiver::Field { ty, .. } => {
+                        receivers.push(number(ty));
+                        NONE
+                    }
+                    Receiver::Bounds(bounds) => {
+                        receivers.extend(bounds.iter().map(|b| number(b)));
+                        NONE
+                    }
+                    _ => NONE,
+                };
+                call_targets.push(CallTargets { path, receiver });
+            }
+        }
+        index.nodes = nodes;
+        index.call_targets = call_targets;
+        index.receivers = receivers;
+        let followed: Vec<Followed> = numbering
+            .written
+            .par_iter()
+            .map(|&(krate, path)| match path.split_first() {
+                Some((_, rest)) => index.follow(krate, rest),
+                None => Followed::default(),
+            })
+            .collect();
+        drop(numbering);
+
+        let mut type_methods: HashMap<String, u32> = HashMap::with_capacity(functions);
+        let mut trait_methods: HashMap<String, u32> = HashMap::new();
+        let mut lists: Vec<Vec<u32>> = Vec::with_capacity(functions);
+        let mut add = |map: &mut HashMap<String, u32>, key: String, id: u32| {
+            let next = u32::try_from(lists.len()).unwrap_or(NONE);
+            let list = *map.entry(key).or_insert(next);
+            if list == next {
+                lists.push(Vec::new());
+            }
+            if let Some(list) = lists.get_mut(list as usize) {
+                list.push(id);
+            }
+        };
+        let mut traits_by_name: HashMap<&'a str, Vec<String>> = HashMap::new();
+        let mut methods_by_name: HashMap<(&'a str, u32), Vec<(u32, u32)>> =
+            HashMap::with_capacity(functions);
+        for (id, node) in index.nodes.iter().enumerate() {
+            let f = node.facts;
+            let id = u32::try_from(id).unwrap_or(NONE);
             if f.kind != FnKind::Fn {
                 continue;
             }
-            if let Some(ty) = &f.self_ty {
-                let ty = index.follow(file, ty).join("::");
-                index
-                    .type_methods
-                    .entry(format!("{ty}::{}", f.name))
-                    .or_default()
-                    .push(id);
+            if let Some(ty) = followed.get(node.self_ty as usize) {
+                add(&mut type_methods, format!("{}::{}", ty.joined, f.name), id);
             }
-            if let Some(tr) = &f.trait_ {
-                let tr = index.follow(file, tr).join("::");
+            if let Some(tr) = followed.get(node.trait_ as usize) {
+                let tr = &tr.joined;
                 if let Some(last) = f.trait_.as_ref().and_then(|t| t.last()) {
-                    let known = index.traits_by_name.entry(last.as_str()).or_default();
-                    if !known.contains(&tr) {
+                    let known = traits_by_name.entry(last.as_str()).or_default();
+                    if !known.contains(tr) {
                         known.push(tr.clone());
                     }
                 }
-                index
-                    .trait_methods
-                    .entry(format!("{tr}::{}", f.name))
-                    .or_default()
-                    .push(id);
+                add(&mut trait_methods, format!("{tr}::{}", f.name), id);
             }
             if f.has_self && (f.self_ty.is_some() || f.trait_.is_some()) {
-                let krate = index.file_crates.get(file).copied().unwrap_or_default();
-                index
-                    .methods_by_name
+                let krate = index.file_crates.get(node.file).copied().unwrap_or(NONE);
+                methods_by_name
                     .entry((f.name.as_str(), krate))
                     .or_default()
-                    .push(id);
+                    .push((id, f.arity));
             }
         }
+        index.type_methods = type_methods;
+        index.trait_methods = trait_methods;
+        index.lists = lists;
+        index.traits_by_name = traits_by_name;
+        index.methods_by_name = methods_by_name;
+
+        let targets: Vec<Target> = followed
+            .into_par_iter()
+            .map(|followed| {
+                let joined = followed.joined.as_str();
+                Target {
+                    node: index.by_path.get(joined).copied(),
+                    type_methods: index.type_methods.get(joined).copied(),
+                    trait_methods: index.trait_methods.get(joined).copied(),
+                    followed,
+                }
+            })
+            .collect();
+        index.targets = targets;
         index
     }
 
-    /// A path with renamed dependencies mapped and re-exports followed.
-    fn follow(&self, file: usize, path: &[Name]) -> Vec<Name> {
-        let Some(first) = path.first() else {
-            return Vec::new();
-        };
-        let package = self.packages.get(file).copied().flatten();
-        let krate = self.view.crate_of(package, first);
-        if krate == *first {
-            self.view.follow(path)
-        } else {
-            let mut renamed = vec![krate];
-            renamed.extend(path.iter().skip(1).cloned());
-            self.view.follow(&renamed)
+    /// The first segment of a path written in `file`, with its package's renamed
+    /// dependencies mapped.
+    fn crate_name(&self, file: usize, first: &'a str) -> &'a str {
+        self.renames
+            .get(file)
+            .copied()
+            .flatten()
+            .and_then(|renames| renames.get(first))
+            .map_or(first, String::as_str)
+    }
+
+    /// A path written in `file` with renamed dependencies mapped and re-exports
+    /// followed, for the few paths outside [`Index::targets`].
+    fn followed(&self, file: usize, path: &'a [Name]) -> Followed {
+        match path.split_first() {
+            Some((first, rest)) => self.follow(self.crate_name(file, first), rest),
+            None => Followed::default(),
+        }
+    }
+
+    /// Follows `krate::rest` (the first segment already mapped).
+    fn follow(&self, krate: &str, rest: &[Name]) -> Followed {
+        let mut path = Vec::with_capacity(rest.len() + 1);
+        path.push(Name::from(krate));
+        path.extend(rest.iter().cloned());
+        let path = self.view.follow(&path);
+        Followed {
+            joined: path.join("::"),
+            in_workspace: self.in_workspace(&path),
         }
     }
 
@@ -467,24 +704,50 @@ impl<'a> Index<'a> {
             .is_some_and(|f| self.crates.contains(f.as_str()))
     }
 
-    fn resolve(&self, from: &Node<'_>, call: &Call) -> Resolved {
+    fn target(&self, number: u32) -> &Target {
+        self.targets.get(number as usize).unwrap_or(&NO_TARGET)
+    }
+
+    fn list(&self, list: u32) -> &[u32] {
+        self.lists.get(list as usize).map_or(&[], Vec::as_slice)
+    }
+
+    /// A call's resolution. `key` is a buffer for the `path::method` keys of the
+    /// lookups, reused from call to call rather than allocated for each.
+    fn resolve(
+        &self,
+        from: &Node<'a>,
+        call: &'a Call,
+        paths: CallTargets,
+        key: &mut String,
+    ) -> Resolved<'_> {
         let file = from.file;
+        let receivers = self
+            .receivers
+            .get(paths.receiver as usize..)
+            .unwrap_or_default();
+        let receiver = || self.target(receivers.first().copied().unwrap_or(NONE));
         match &call.receiver {
-            Receiver::Bounds(bounds) => return self.dispatch(file, bounds, call),
-            Receiver::SelfValue => return self.on_self(from, call),
-            Receiver::Typed(ty) => return self.on_type(file, &TypeRef::Path(ty.clone()), call),
-            Receiver::Field { ty, field } => {
-                let ty = self.follow(file, ty);
-                if !self.in_workspace(&ty) {
+            Receiver::Bounds(bounds) => {
+                let bounds = bounds
+                    .iter()
+                    .zip(receivers)
+                    .map(|(b, &n)| (b.as_slice(), Cow::Borrowed(&self.target(n).followed)));
+                return self.dispatch(file, bounds, call, key);
+            }
+            Receiver::SelfValue => return self.on_self(from, call, key),
+            Receiver::Typed(_) => return self.on_followed(file, &receiver().followed, call, key),
+            Receiver::Field { field, .. } => {
+                let ty = &receiver().followed;
+                if !ty.in_workspace {
                     return Resolved::Dependency;
                 }
-                let ty = ty.join("::");
                 return match self
                     .structs
-                    .get(ty.as_str())
+                    .get(ty.joined.as_str())
                     .and_then(|fields| fields.iter().find(|(n, _)| n == field))
                 {
-                    Some((_, t)) => self.on_type(file, t, call),
+                    Some((_, t)) => self.on_type(file, t, call, key),
                     None => self.by_name(file, call),
                 };
             }
@@ -494,23 +757,22 @@ impl<'a> Index<'a> {
         if call.kind == CallKind::Method {
             return self.by_name(file, call);
         }
-        let target = self.follow(file, &call.path);
-        let joined = target.join("::");
-        if let Some(&id) = self.by_path.get(joined.as_str()) {
-            return Resolved::Nodes(vec![id], false);
+        let target = self.target(paths.path);
+        if let Some(id) = &target.node {
+            return Resolved::Nodes(Cow::Borrowed(std::slice::from_ref(id)), false);
         }
-        if let Some(ids) = self.type_methods.get(&joined) {
-            return Resolved::Nodes(ids.clone(), ids.len() > 1);
+        if let Some(list) = target.type_methods {
+            let ids = self.list(list);
+            return Resolved::Nodes(Cow::Borrowed(ids), ids.len() > 1);
         }
-        if let Some(ids) = self.trait_methods.get(&joined) {
-            return Resolved::Dispatch(ids.clone());
+        if let Some(list) = target.trait_methods {
+            return Resolved::Dispatch(Cow::Borrowed(self.list(list)));
         }
         if call.scope == Scope::Unknown && call.path.len() == 1 {
             let module = from.facts.module.as_str();
             for glob in self.globs.get(module).into_iter().flatten() {
-                let candidate = format!("{glob}::{}", call.name);
-                if let Some(&id) = self.by_path.get(candidate.as_str()) {
-                    return Resolved::Nodes(vec![id], false);
+                if let Some(id) = self.by_path.get(method_key(key, glob, &call.name)) {
+                    return Resolved::Nodes(Cow::Borrowed(std::slice::from_ref(id)), false);
                 }
             }
             if PRELUDE.contains(&call.name.as_str()) {
@@ -518,79 +780,131 @@ impl<'a> Index<'a> {
             }
             return Resolved::Unresolved;
         }
-        if self.in_workspace(&target) && !DERIVED.contains(&call.name.as_str()) {
+        if target.followed.in_workspace && !DERIVED.contains(&call.name.as_str()) {
             Resolved::Unresolved
         } else {
             Resolved::Dependency
         }
     }
 
-    fn on_self(&self, from: &Node<'_>, call: &Call) -> Resolved {
+    fn on_self(&self, from: &Node<'a>, call: &'a Call, key: &mut String) -> Resolved<'_> {
         let f = from.facts;
-        if let Some(ty) = &f.self_ty {
-            let key = format!("{}::{}", self.follow(from.file, ty).join("::"), call.name);
-            if let Some(ids) = self.type_methods.get(&key) {
-                return Resolved::Nodes(ids.clone(), ids.len() > 1);
+        if f.self_ty.is_some() {
+            let ty = &self.target(from.self_ty).followed;
+            if let Some(&list) = self
+                .type_methods
+                .get(method_key(key, &ty.joined, &call.name))
+            {
+                let ids = self.list(list);
+                return Resolved::Nodes(Cow::Borrowed(ids), ids.len() > 1);
             }
         }
         if let Some(tr) = &f.trait_ {
-            return self.dispatch(from.file, std::slice::from_ref(tr), call);
+            let bound = (
+                tr.as_slice(),
+                Cow::Borrowed(&self.target(from.trait_).followed),
+            );
+            return self.dispatch(from.file, std::iter::once(bound), call, key);
         }
         self.by_name(from.file, call)
     }
 
-    fn on_type(&self, file: usize, ty: &TypeRef, call: &Call) -> Resolved {
+    /// A method call on a value of a struct field's type.
+    fn on_type(
+        &self,
+        file: usize,
+        ty: &'a TypeRef,
+        call: &'a Call,
+        key: &mut String,
+    ) -> Resolved<'_> {
         match ty {
-            TypeRef::Bounds(bounds) => self.dispatch(file, bounds, call),
-            TypeRef::Path(path) => {
-                let target = self.follow(file, path);
-                if !self.in_workspace(&target) {
-                    return Resolved::Dependency;
-                }
-                let key = format!("{}::{}", target.join("::"), call.name);
-                match self.type_methods.get(&key) {
-                    Some(ids) => Resolved::Nodes(ids.clone(), ids.len() > 1),
-                    // A type alias, or a method of a trait the type implements elsewhere.
-                    None => self.by_name(file, call),
-                }
+            TypeRef::Bounds(bounds) => {
+                let bounds = bounds
+                    .iter()
+                    .map(|b| (b.as_slice(), Cow::Owned(self.followed(file, b))));
+                self.dispatch(file, bounds, call, key)
             }
+            TypeRef::Path(path) => self.on_followed(file, &self.followed(file, path), call, key),
         }
     }
 
-    /// Every workspace impl of the bounds' method.
-    fn dispatch(&self, file: usize, bounds: &[Vec<Name>], call: &Call) -> Resolved {
-        let mut ids = Vec::new();
+    /// A method call on a value of type `target`.
+    fn on_followed(
+        &self,
+        file: usize,
+        target: &Followed,
+        call: &Call,
+        key: &mut String,
+    ) -> Resolved<'_> {
+        if !target.in_workspace {
+            return Resolved::Dependency;
+        }
+        match self
+            .type_methods
+            .get(method_key(key, &target.joined, &call.name))
+        {
+            Some(&list) => {
+                let ids = self.list(list);
+                Resolved::Nodes(Cow::Borrowed(ids), ids.len() > 1)
+            }
+            // A type alias, or a method of a trait the type implements elsewhere.
+            None => self.by_name(file, call),
+        }
+    }
+
+    /// Every workspace impl of the bounds' method; each bound comes with where it
+    /// leads.
+    fn dispatch<'s>(
+        &'s self,
+        file: usize,
+        bounds: impl Iterator<Item = (&'s [Name], Cow<'s, Followed>)>,
+        call: &Call,
+        key: &mut String,
+    ) -> Resolved<'s> {
+        // The methods found: one list as the index holds it (sorted, each node
+        // once), or several merged.
+        let mut first: &'s [u32] = &[];
+        let mut merged: Vec<u32> = Vec::new();
         let mut workspace_trait = false;
-        for bound in bounds {
-            let mut keys = vec![self.follow(file, bound).join("::")];
-            if !self.in_workspace(&self.follow(file, bound)) {
-                // A bound written through a name the file could not resolve.
-                if let Some(known) = bound
+        for (bound, followed) in bounds {
+            // A bound written through a name the file could not resolve.
+            let known = if followed.in_workspace {
+                None
+            } else {
+                bound
                     .last()
                     .and_then(|l| self.traits_by_name.get(l.as_str()))
-                {
-                    keys.extend(known.iter().cloned());
-                }
-            }
-            for key in keys {
-                if key
+            };
+            let traits = std::iter::once(followed.joined.as_str())
+                .chain(known.into_iter().flatten().map(String::as_str));
+            for tr in traits {
+                if tr
                     .split("::")
                     .next()
                     .is_some_and(|c| self.crates.contains(c))
                 {
                     workspace_trait = true;
                 }
-                if let Some(found) = self.trait_methods.get(&format!("{key}::{}", call.name)) {
-                    ids.extend(found.iter().copied());
+                if let Some(&list) = self.trait_methods.get(method_key(key, tr, &call.name)) {
+                    let found = self.list(list);
+                    if first.is_empty() {
+                        first = found;
+                    } else {
+                        if merged.is_empty() {
+                            merged.extend_from_slice(first);
+                        }
+                        merged.extend_from_slice(found);
+                    }
                 }
             }
         }
-        match (ids.is_empty(), workspace_trait) {
-            (false, _) => {
-                ids.sort_unstable();
-                ids.dedup();
-                Resolved::Dispatch(ids)
-            }
+        if !merged.is_empty() {
+            merged.sort_unstable();
+            merged.dedup();
+            return Resolved::Dispatch(Cow::Owned(merged));
+        }
+        match (first.is_empty(), workspace_trait) {
+            (false, _) => Resolved::Dispatch(Cow::Borrowed(first)),
             // A supertrait's method, or a method of the type behind the generic.
             (true, true) => self.by_name(file, call),
             (true, false) => Resolved::Dependency,
@@ -598,48 +912,60 @@ impl<'a> Index<'a> {
     }
 
     /// Every workspace method of this name and arity: an over-approximation.
-    fn by_name(&self, file: usize, call: &Call) -> Resolved {
-        let krate = self.file_crates.get(file).copied().unwrap_or_default();
-        let others = self
-            .sees
-            .get(krate)
-            .into_iter()
-            .flatten()
-            .copied()
-            .filter(|&c| c != krate);
-        let mut ids: Vec<u32> = std::iter::once(krate)
-            .chain(others)
-            .filter_map(|c| self.methods_by_name.get(&(call.name.as_str(), c)))
-            .flatten()
-            .copied()
-            .filter(|&id| {
-                self.nodes
-                    .get(id as usize)
-                    .is_some_and(|n| n.facts.arity == call.arity)
-            })
-            .collect();
+    fn by_name(&self, file: usize, call: &Call) -> Resolved<'_> {
+        let krate = self.file_crates.get(file).copied().unwrap_or(NONE);
+        let others = self.sees.get(krate as usize).map_or(&[][..], Vec::as_slice);
+        let mut ids: Vec<u32> = Vec::new();
+        let mut crates = 0;
+        for &c in std::iter::once(&krate).chain(others) {
+            let Some(methods) = self.methods_by_name.get(&(call.name.as_str(), c)) else {
+                continue;
+            };
+            let before = ids.len();
+            ids.extend(
+                methods
+                    .iter()
+                    .filter(|&&(_, arity)| arity == call.arity)
+                    .map(|&(id, _)| id),
+            );
+            crates += usize::from(ids.len() > before);
+            // Too many already: the rest cannot make it fewer.
+            if ids.len() > MAX_BY_NAME {
+                return Resolved::Ambiguous;
+            }
+        }
         // In node order, whatever order the crates came in: edges are deterministic.
-        ids.sort_unstable();
+        // (Each crate's methods already are.)
+        if crates > 1 {
+            ids.sort_unstable();
+        }
         if ids.is_empty() {
             // No workspace method it can see has this name: a dependency's or std's.
             Resolved::Dependency
-        } else if ids.len() > MAX_BY_NAME {
-            Resolved::Ambiguous
         } else {
-            Resolved::Nodes(ids, true)
+            Resolved::Nodes(Cow::Owned(ids), true)
         }
     }
 
     /// The node a handler path names.
-    fn handler(&self, file: usize, handler: &Handler) -> Option<u32> {
-        let target = self.follow(file, &handler.path);
-        let joined = target.join("::");
-        self.by_path.get(joined.as_str()).copied().or_else(|| {
+    fn handler(&self, file: usize, handler: &'a Handler) -> Option<u32> {
+        let target = self.followed(file, &handler.path);
+        let joined = target.joined.as_str();
+        self.by_path.get(joined).copied().or_else(|| {
             self.type_methods
-                .get(&joined)
-                .and_then(|ids| ids.first().copied())
+                .get(joined)
+                .and_then(|&list| self.list(list).first().copied())
         })
     }
+}
+
+/// `path::name` written into `buf`, for a lookup that allocates no key of its own.
+fn method_key<'k>(buf: &'k mut String, path: &str, name: &str) -> &'k str {
+    buf.clear();
+    buf.push_str(path);
+    buf.push_str("::");
+    buf.push_str(name);
+    buf
 }
 
 fn workspace_view<'a>(input: &Input<'a>) -> WorkspaceView<'a> {
@@ -674,76 +1000,57 @@ impl Graph {
     }
 }
 
-/// Builds the call graph: every call of every node resolved, in parallel.
-fn build(index: &Index<'_>) -> (Graph, GraphStats, Vec<String>) {
-    let per_node: Vec<(Vec<Edge>, GraphStats, Option<String>)> = index
+/// Nodes per parallel job of [`build`]: each job's edges go into one vector.
+const BUILD_CHUNK: usize = 1024;
+
+/// The edges of a run of consecutive nodes.
+struct Chunk {
+    edges: Vec<Edge>,
+    /// Where each node's edges start in `edges`.
+    starts: Vec<usize>,
+    stats: GraphStats,
+    /// The first unresolved call of each of the first nodes that have one.
+    examples: Vec<String>,
+}
+
+/// Builds the call graph: every call of every node resolved, runs of nodes in
+/// parallel.
+fn build<'a>(index: &Index<'a>) -> (Graph, GraphStats, Vec<String>) {
+    let chunks: Vec<Chunk> = index
         .nodes
-        .par_iter()
-        .map(|node| {
-            let mut edges = Vec::new();
-            let mut stats = GraphStats::default();
-            let mut example = None;
-            for call in &node.facts.calls {
-                stats.calls += 1;
-                let base = match (call.kind, call.closure) {
-                    (CallKind::FnValue, _) => EdgeKind::FnValue,
-                    (_, true) => EdgeKind::Closure,
-                    (_, false) => EdgeKind::Call,
-                };
-                let (ids, kind, over) = match index.resolve(node, call) {
-                    Resolved::Nodes(ids, over) => {
-                        if over {
-                            stats.by_name += 1;
-                        } else {
-                            stats.exact += 1;
-                        }
-                        (ids, base, over)
-                    }
-                    Resolved::Dispatch(ids) => {
-                        stats.dispatch += 1;
-                        (ids, EdgeKind::Dyn, true)
-                    }
-                    Resolved::Dependency => {
-                        stats.dependency += 1;
-                        continue;
-                    }
-                    Resolved::Ambiguous => {
-                        stats.ambiguous += 1;
-                        continue;
-                    }
-                    Resolved::Unresolved => {
-                        stats.unresolved += 1;
-                        if example.is_none() {
-                            let written = if call.path.is_empty() {
-                                call.name.to_string()
-                            } else {
-                                call.path.join("::")
-                            };
-                            example = Some(format!("{written} in {}", node.facts.path));
-                        }
-                        continue;
-                    }
-                };
-                edges.extend(ids.into_iter().map(|to| Edge {
-                    to,
-                    kind,
-                    line: call.line,
-                    over,
-                }));
+        .par_chunks(BUILD_CHUNK)
+        .map(|nodes| {
+            let mut key = String::new();
+            let calls: usize = nodes.iter().map(|n| n.facts.calls.len()).sum();
+            let mut chunk = Chunk {
+                // Room for more edges than most runs of nodes have (about six a
+                // call on real code): growing by doubling would copy them and fault
+                // in fresh pages again, and room never written costs no memory.
+                edges: Vec::with_capacity(calls * 8),
+                starts: Vec::with_capacity(nodes.len()),
+                stats: GraphStats::default(),
+                examples: Vec::new(),
+            };
+            for node in nodes {
+                chunk.starts.push(chunk.edges.len());
+                node_edges(index, node, &mut key, &mut chunk);
             }
-            (edges, stats, example)
+            chunk
         })
         .collect();
-    let mut offsets = Vec::with_capacity(per_node.len() + 1);
-    let mut edges = Vec::new();
+    let mut offsets = Vec::with_capacity(index.nodes.len() + 1);
+    // Sized once: grown by doubling, a million edges move and fault in fresh pages
+    // several times over.
+    let mut edges = Vec::with_capacity(chunks.iter().map(|c| c.edges.len()).sum());
     let mut stats = GraphStats {
         functions: index.nodes.len(),
         ..GraphStats::default()
     };
     let mut examples = Vec::new();
-    for (mut e, s, example) in per_node {
-        offsets.push(edges.len());
-        edges.append(&mut e);
+    for chunk in chunks {
+        offsets.extend(chunk.starts.iter().map(|&start| edges.len() + start));
+        edges.extend_from_slice(&chunk.edges);
+        let s = chunk.stats;
         stats.calls += s.calls;
         stats.exact += s.exact;
         stats.by_name += s.by_name;
@@ -751,13 +1058,76 @@ fn build(index: &Index<'_>) -> (Graph, GraphStats, Vec<String>) {
         stats.dependency += s.dependency;
         stats.unresolved += s.unresolved;
         stats.ambiguous += s.ambiguous;
-        if examples.len() < 5 {
-            examples.extend(example);
+        for example in chunk.examples {
+            if examples.len() < 5 {
+                examples.push(example);
+            }
         }
     }
     offsets.push(edges.len());
     stats.edges = edges.len();
     (Graph { offsets, edges }, stats, examples)
+}
+
+/// Resolves the calls of `node` into edges appended to `chunk`.
+fn node_edges<'a>(index: &Index<'a>, node: &Node<'a>, key: &mut String, chunk: &mut Chunk) {
+    let stats = &mut chunk.stats;
+    let mut example = None;
+    let targets = index
+        .call_targets
+        .get(node.first_call..)
+        .unwrap_or_default();
+    for (call, &paths) in node.facts.calls.iter().zip(targets) {
+        stats.calls += 1;
+        let base = match (call.kind, call.closure) {
+            (CallKind::FnValue, _) => EdgeKind::FnValue,
+            (_, true) => EdgeKind::Closure,
+            (_, false) => EdgeKind::Call,
+        };
+        let (ids, kind, over) = match index.resolve(node, call, paths, key) {
+            Resolved::Nodes(ids, over) => {
+                if over {
+                    stats.by_name += 1;
+                } else {
+                    stats.exact += 1;
+                }
+                (ids, base, over)
+            }
+            Resolved::Dispatch(ids) => {
+                stats.dispatch += 1;
+                (ids, EdgeKind::Dyn, true)
+            }
+            Resolved::Dependency => {
+                stats.dependency += 1;
+                continue;
+            }
+            Resolved::Ambiguous => {
+                stats.ambiguous += 1;
+                continue;
+            }
+            Resolved::Unresolved => {
+                stats.unresolved += 1;
+                if example.is_none() {
+                    let written = if call.path.is_empty() {
+                        call.name.to_string()
+                    } else {
+                        call.path.join("::")
+                    };
+                    example = Some(format!("{written} in {}", node.facts.path));
+                }
+                continue;
+            }
+        };
+        chunk.edges.extend(ids.iter().map(|&to| Edge {
+            to,
+            kind,
+            line: call.line,
+            over,
+        }));
+    }
+    if chunk.examples.len() < 5 {
+        chunk.examples.extend(example);
+    }
 }
 
 /// An entry with the nodes it starts from.
@@ -901,59 +1271,53 @@ fn searches(
         .collect()
 }
 
-/// The findings each entry reaches, without chains: every node carries the set
-/// of entries that reach it (a bit each), spread along the edges until nothing
-/// changes (a node goes back on the queue only when its set grows). All entries
-/// at once, where a search per entry walks the shared part of the graph once per
-/// entry.
+/// The findings each entry reaches, without chains: the set of entries that reach
+/// each node (a bit each), for all entries at once. The graph's strongly connected
+/// components (every node of one reaches every other, so they share their set) are
+/// taken in topological order, so that each component's set is complete before it
+/// is passed on, and each edge is crossed once: a search per entry walks the
+/// shared part of the graph once per entry, and spreading the sets until nothing
+/// grows walks it several times over.
 fn reached_by_all(
     graph: &Graph,
     node_sites: &HashMap<u32, Vec<usize>>,
     starts: &[Start],
 ) -> Vec<Vec<usize>> {
     let words = starts.len().div_ceil(64);
-    let nodes = graph.offsets.len().saturating_sub(1);
-    let mut reach = vec![0u64; nodes * words];
-    let mut queued = vec![false; nodes];
-    let mut queue = std::collections::VecDeque::new();
+    let sources = starts
+        .iter()
+        .flat_map(|s| s.sources.iter().map(|&(node, _)| node));
+    let components = Components::new(graph, sources);
+    let mut reach = vec![0u64; components.count * words];
     for (e, start) in starts.iter().enumerate() {
         for &(node, _) in &start.sources {
-            if let Some(word) = reach.get_mut(node as usize * words + e / 64) {
+            let Some(c) = components.of(node) else {
+                continue;
+            };
+            if let Some(word) = reach.get_mut(c * words + e / 64) {
                 *word |= 1 << (e % 64);
-                if let Some(q) = queued.get_mut(node as usize) {
-                    if !*q {
-                        *q = true;
-                        queue.push_back(node);
-                    }
-                }
             }
         }
     }
+    // Tarjan's algorithm numbers a component after every component it reaches:
+    // the highest number comes first in topological order.
     let mut from = vec![0u64; words];
-    while let Some(node) = queue.pop_front() {
-        if let Some(q) = queued.get_mut(node as usize) {
-            *q = false;
-        }
-        let at = node as usize * words;
-        match reach.get(at..at + words) {
+    for c in (0..components.count).rev() {
+        match reach.get(c * words..(c + 1) * words) {
             Some(bits) => from.copy_from_slice(bits),
             None => continue,
         }
-        for edge in graph.edges(node) {
-            let to = edge.to as usize * words;
-            let Some(bits) = reach.get_mut(to..to + words) else {
-                continue;
-            };
-            let mut grew = false;
-            for (b, f) in bits.iter_mut().zip(&from) {
-                grew |= *f & !*b != 0;
-                *b |= *f;
-            }
-            if grew {
-                if let Some(q) = queued.get_mut(edge.to as usize) {
-                    if !*q {
-                        *q = true;
-                        queue.push_back(edge.to);
+        if from.iter().all(|&w| w == 0) {
+            continue;
+        }
+        for &node in components.members(c) {
+            for edge in graph.edges(node) {
+                let Some(to) = components.of(edge.to).filter(|&to| to != c) else {
+                    continue;
+                };
+                if let Some(bits) = reach.get_mut(to * words..(to + 1) * words) {
+                    for (b, f) in bits.iter_mut().zip(&from) {
+                        *b |= *f;
                     }
                 }
             }
@@ -963,8 +1327,10 @@ fn reached_by_all(
     let mut sites: Vec<(&u32, &Vec<usize>)> = node_sites.iter().collect();
     sites.sort_unstable_by_key(|(node, _)| **node);
     for (&node, findings) in sites {
-        let at = node as usize * words;
-        let Some(bits) = reach.get(at..at + words) else {
+        let Some(c) = components.of(node) else {
+            continue;
+        };
+        let Some(bits) = reach.get(c * words..(c + 1) * words) else {
             continue;
         };
         for (e, entry) in reached.iter_mut().enumerate() {
@@ -974,6 +1340,152 @@ fn reached_by_all(
         }
     }
     reached
+}
+
+/// The strongly connected components of the part of a graph some sources reach,
+/// numbered by Tarjan's algorithm: a component after every component it reaches.
+struct Components {
+    count: usize,
+    /// For each node: its component ([`NONE`] when no source reaches it).
+    component: Vec<u32>,
+    /// The nodes, component by component.
+    members: Vec<u32>,
+    /// Where each component's nodes start in `members` (and where they end).
+    starts: Vec<usize>,
+}
+
+/// A node's place in Tarjan's search: its number in the order nodes are first
+/// seen, the lowest number it reaches among the nodes on the stack, and whether it
+/// is on the stack.
+#[derive(Clone, Copy)]
+struct Mark {
+    order: u32,
+    low: u32,
+    on_stack: bool,
+}
+
+impl Mark {
+    const UNSEEN: Mark = Mark {
+        order: NONE,
+        low: NONE,
+        on_stack: false,
+    };
+}
+
+/// The state of Tarjan's search, without recursion.
+struct Tarjan {
+    marks: Vec<Mark>,
+    seen: u32,
+    /// The nodes seen whose component is not complete yet.
+    stack: Vec<u32>,
+    /// The depth-first path: each node with the next of its edges to take.
+    path: Vec<(u32, usize)>,
+}
+
+impl Tarjan {
+    fn visit(&mut self, node: u32) {
+        if let Some(mark) = self.marks.get_mut(node as usize) {
+            *mark = Mark {
+                order: self.seen,
+                low: self.seen,
+                on_stack: true,
+            };
+            self.seen += 1;
+            self.stack.push(node);
+            self.path.push((node, 0));
+        }
+    }
+
+    fn lower(&mut self, node: u32, low: u32) {
+        if let Some(mark) = self.marks.get_mut(node as usize) {
+            mark.low = mark.low.min(low);
+        }
+    }
+}
+
+impl Components {
+    fn new(graph: &Graph, sources: impl Iterator<Item = u32>) -> Components {
+        let nodes = graph.offsets.len().saturating_sub(1);
+        let mut search = Tarjan {
+            marks: vec![Mark::UNSEEN; nodes],
+            seen: 0,
+            stack: Vec::new(),
+            path: Vec::new(),
+        };
+        let mut components = Components {
+            count: 0,
+            component: vec![NONE; nodes],
+            members: Vec::new(),
+            starts: Vec::new(),
+        };
+        for source in sources {
+            if search
+                .marks
+                .get(source as usize)
+                .is_none_or(|m| m.order != NONE)
+            {
+                continue;
+            }
+            search.visit(source);
+            while let Some((node, next)) = search.path.last_mut() {
+                let node = *node;
+                if let Some(edge) = graph.edges(node).get(*next) {
+                    *next += 1;
+                    let Some(&to) = search.marks.get(edge.to as usize) else {
+                        continue;
+                    };
+                    if to.order == NONE {
+                        search.visit(edge.to);
+                    } else if to.on_stack {
+                        search.lower(node, to.order);
+                    }
+                    continue;
+                }
+                search.path.pop();
+                let Some(&mark) = search.marks.get(node as usize) else {
+                    continue;
+                };
+                if let Some(&(parent, _)) = search.path.last() {
+                    search.lower(parent, mark.low);
+                }
+                if mark.low != mark.order {
+                    continue;
+                }
+                // `node` is the root of a component: it and what is above it on the stack.
+                let c = u32::try_from(components.count).unwrap_or(NONE);
+                components.starts.push(components.members.len());
+                while let Some(member) = search.stack.pop() {
+                    if let Some(m) = search.marks.get_mut(member as usize) {
+                        m.on_stack = false;
+                    }
+                    if let Some(slot) = components.component.get_mut(member as usize) {
+                        *slot = c;
+                    }
+                    components.members.push(member);
+                    if member == node {
+                        break;
+                    }
+                }
+                components.count += 1;
+            }
+        }
+        components.starts.push(components.members.len());
+        components
+    }
+
+    fn of(&self, node: u32) -> Option<usize> {
+        self.component
+            .get(node as usize)
+            .filter(|&&c| c != NONE)
+            .map(|&c| c as usize)
+    }
+
+    fn members(&self, component: usize) -> &[u32] {
+        match (self.starts.get(component), self.starts.get(component + 1)) {
+            (Some(&a), Some(&b)) => self.members.get(a..b).unwrap_or(&[]),
+            _ => &[],
+        }
+    }
 }
 
 /// What every entry's search reads.
@@ -1136,7 +1648,8 @@ fn entries(input: &Input<'_>, index: &Index<'_>) -> Vec<Start> {
             entry,
             sources: vec![(id, EdgeKind::Call)],
         };
-        let base = Entry {
+        // Only for the few nodes that are entries: the path is copied into it.
+        let base = || Entry {
             name: String::new(),
             kind: EntryKind::Main,
             route: None,
@@ -1161,7 +1674,7 @@ fn entries(input: &Input<'_>, index: &Index<'_>) -> Vec<Start> {
                     } else {
                         TakesDown::Task
                     },
-                    ..base
+                    ..base()
                 }));
                 continue;
             }
@@ -1170,7 +1683,7 @@ fn entries(input: &Input<'_>, index: &Index<'_>) -> Vec<Start> {
         if target.is_bin && f.name == "main" && f.path == format!("{}::main", target.crate_name) {
             out.push(start(Entry {
                 name: format!("main ({})", target.crate_name),
-                ..base.clone()
+                ..base()
             }));
         }
         for (method, path) in &f.route_attrs {
@@ -1182,7 +1695,7 @@ fn entries(input: &Input<'_>, index: &Index<'_>) -> Vec<Start> {
                     path: path.to_string(),
                 }),
                 takes_down: TakesDown::Worker,
-                ..base.clone()
+                ..base()
             }));
         }
         let configured = input
@@ -1195,7 +1708,7 @@ fn entries(input: &Input<'_>, index: &Index<'_>) -> Vec<Start> {
                 name: f.path.to_string(),
                 kind: EntryKind::Config,
                 takes_down: TakesDown::Caller,
-                ..base.clone()
+                ..base()
             }));
         } else if target.is_lib
             && f.public
@@ -1272,17 +1785,16 @@ fn implicit_edges(index: &Index<'_>, handler: &Node<'_>) -> Vec<(u32, EdgeKind)>
     ];
     for (types, methods, kind) in lookups {
         for ty in types {
-            let ty = index.follow(handler.file, ty);
-            if !index.in_workspace(&ty) {
+            let ty = index.followed(handler.file, ty);
+            if !ty.in_workspace {
                 continue;
             }
-            let ty = ty.join("::");
+            let ty = ty.joined.as_str();
             for method in methods {
                 for &id in index
                     .type_methods
                     .get(&format!("{ty}::{method}"))
-                    .into_iter()
-                    .flatten()
+                    .map_or(&[][..], |&list| index.list(list))
                 {
                     let is_impl = index.nodes.get(id as usize).is_some_and(|n| {
                         n.facts
@@ -1416,8 +1928,8 @@ impl RouterResolver<'_, '_> {
                 found.map(|(other, _)| other).into_iter().collect()
             }
             RouterRef::Call(path) => {
-                let target = self.index.follow(id.0, path).join("::");
-                let Some(&node) = self.index.by_path.get(target.as_str()) else {
+                let target = self.index.followed(id.0, path);
+                let Some(&node) = self.index.by_path.get(target.joined.as_str()) else {
                     return Vec::new();
                 };
                 let Some(owner) = self.index.nodes.get(node as usize) else {
