@@ -120,7 +120,10 @@ fn write_to<T: Serialize>(value: &T, checksum: u128, mut out: impl Write) -> std
 /// The checksum of `value`'s payload, which precedes it in the file: a first pass
 /// that encodes it into the hash alone.
 fn checksum<T: Serialize>(value: &T) -> std::io::Result<u128> {
-    let hashed = postcard::to_io(value, Hashing::default()).map_err(std::io::Error::other)?;
+    // The encoder writes a byte or a field at a time; the hash is fast on large blocks.
+    let out = std::io::BufWriter::with_capacity(1 << 16, Hashing::default());
+    let hashed = postcard::to_io(value, out).map_err(std::io::Error::other)?;
+    let hashed = hashed.into_inner().map_err(|e| e.into_error())?;
     Ok(hashed.0.digest128())
 }
 
