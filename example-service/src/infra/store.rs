@@ -71,12 +71,19 @@ impl SqlUserStore {
         };
         let backend = Arc::new(backend);
 
+        // `idle_timeout` and `max_lifetime` start sqlx's reaper, which can spin a
+        // worker at full CPU for good: it loops over `0..num_idle()` while a
+        // connection being released can leave that count wrapped below zero (sqlx
+        // #3645; the fix, #4289, is in no release yet). It hung this service's tests
+        // once. A SQLite pool is one connection to a local file, with nothing to
+        // reap, so it starts no reaper.
+        let reaps = !matches!(backend.as_ref(), Backend::Sqlite { .. });
         let mut pool_options = AnyPoolOptions::new()
             .max_connections(settings.max_connections.max(1))
             .min_connections(0)
             .acquire_timeout(settings.acquire_timeout)
-            .idle_timeout(settings.idle_timeout)
-            .max_lifetime(settings.max_lifetime)
+            .idle_timeout(settings.idle_timeout.filter(|_| reaps))
+            .max_lifetime(settings.max_lifetime.filter(|_| reaps))
             .test_before_acquire(true);
         if let Backend::Sqlite { file: Some(file) } = backend.as_ref() {
             // A SQLite connection keeps working on a database file that was
