@@ -374,35 +374,24 @@ struct CallTargets {
 
 /// Numbers every path the nodes write, the first time it is seen. The same few
 /// thousand paths recur across hundreds of thousands of calls: each is followed and
-/// looked up once. A path is keyed by its segments (the first one with renamed
-/// dependencies mapped) copied into one byte string, each after its length:
-/// comparing keys then reads the keys' own compact memory, not the facts' strings
-/// scattered over the heap.
+/// looked up once. A path is keyed by its first segment with renamed dependencies
+/// mapped and the rest as written (short segments are inline `Name`s, so comparing
+/// keys reads no scattered heap memory).
 struct Numbering<'a> {
-    numbers: HashMap<Box<[u8]>, u32>,
+    numbers: HashMap<(&'a str, &'a [Name]), u32>,
     /// By number: the mapped first segment and the path as written.
     written: Vec<(&'a str, &'a [Name])>,
-    key: Vec<u8>,
 }
 
 impl<'a> Numbering<'a> {
     fn number(&mut self, krate: &'a str, path: &'a [Name]) -> u32 {
-        self.key.clear();
-        let segments = path.get(1..).unwrap_or_default().iter().map(Name::as_str);
-        if !path.is_empty() {
-            for segment in std::iter::once(krate).chain(segments) {
-                let len = u32::try_from(segment.len()).unwrap_or(u32::MAX);
-                self.key.extend_from_slice(&len.to_le_bytes());
-                self.key.extend_from_slice(segment.as_bytes());
-            }
-        }
-        if let Some(&n) = self.numbers.get(self.key.as_slice()) {
-            return n;
-        }
-        let n = u32::try_from(self.written.len()).unwrap_or(NONE);
-        self.numbers.insert(self.key.as_slice().into(), n);
-        self.written.push((krate, path));
-        n
+        let rest = path.get(1..).unwrap_or_default();
+        let next = u32::try_from(self.written.len()).unwrap_or(NONE);
+        let written = &mut self.written;
+        *self.numbers.entry((krate, rest)).or_insert_with(|| {
+            written.push((krate, path));
+            next
+        })
     }
 }
 
@@ -556,7 +545,6 @@ impl<'a> Index<'a> {
         let mut numbering = Numbering {
             numbers: HashMap::with_capacity(functions),
             written: Vec::with_capacity(functions),
-            key: Vec::new(),
         };
         let mut nodes = std::mem::take(&mut index.nodes);
         let mut call_targets = Vec::with_capacity(node_calls);
