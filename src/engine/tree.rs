@@ -709,3 +709,38 @@ pub fn workspace_view<'a>(
         layers,
     )
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// Through a directory's real path and name, the same answer as resolving the
+    /// whole path: for a plain file, a file in a symlinked directory, a file that is
+    /// a symlink, a path through `..`, and a file that is not there.
+    #[cfg(unix)]
+    #[test]
+    fn real_paths_agree_with_canonicalize() {
+        let dir = tempfile::tempdir().expect("a temporary directory");
+        let root = dir.path();
+        std::fs::create_dir_all(root.join("src/real")).expect("directories");
+        std::fs::write(root.join("src/real/a.rs"), "").expect("a file");
+        std::os::unix::fs::symlink(root.join("src/real"), root.join("src/linked")).expect("link");
+        std::os::unix::fs::symlink(root.join("src/real/a.rs"), root.join("src/b.rs"))
+            .expect("link");
+        let dirs = RealDirs::default();
+        for path in [
+            "src/real/a.rs",
+            "src/linked/a.rs",
+            "src/b.rs",
+            "src/linked/../real/a.rs",
+        ] {
+            let path = root.join(path);
+            let expected = std::fs::canonicalize(&path).expect("the file exists");
+            assert_eq!(dirs.real_path(&path), expected, "{}", path.display());
+            // Again, from the directories it has seen.
+            assert_eq!(dirs.real_path(&path), expected, "{}", path.display());
+        }
+        let missing = root.join("src/linked/missing.rs");
+        assert_eq!(dirs.real_path(&missing), missing);
+    }
+}
