@@ -230,6 +230,7 @@ pub fn analyze(text: &str, input: &FileInput<'_>) -> FileResult {
         skipped: Vec::new(),
         facts: FactsBuilder::new(input.module_path, input.library),
         calls: CallsBuilder::default(),
+        pieces: Vec::new(),
     };
     // A file whose inner attributes make it test or debug-only code is skipped whole.
     checker.enter(&file.attrs, None, || None, |this| this.visit_file(&file));
@@ -303,6 +304,8 @@ struct Checker<'a> {
     skipped: Vec<(u32, u32)>,
     facts: FactsBuilder,
     calls: CallsBuilder,
+    /// The macro pieces visited so far (see [`Checker::visit_pieces`]).
+    pieces: Vec<Vec<Piece>>,
 }
 
 impl Checker<'_> {
@@ -570,17 +573,19 @@ impl Checker<'_> {
         self.in_const = was;
     }
 
+    /// Visits what a macro's tokens parse to, in place, and keeps it until the
+    /// file's visit ends: the spines and the call facts remember nodes by address,
+    /// and a dropped piece's addresses would be reused by the next one.
     fn visit_pieces(&mut self, pieces: Vec<Piece>) {
-        for piece in pieces {
+        for piece in &pieces {
             match piece {
-                Piece::Expr(e) => self.visit_expr(&e),
-                Piece::Stmt(s) => self.visit_stmt(&s),
-                Piece::Arm(a) => self.visit_arm(&a),
-                Piece::Pat(p) => self.visit_pat(&p),
+                Piece::Expr(e) => self.visit_expr(e),
+                Piece::Stmt(s) => self.visit_stmt(s),
+                Piece::Arm(a) => self.visit_arm(a),
+                Piece::Pat(p) => self.visit_pat(p),
             }
-            // The piece is dropped here: its addresses may be reused.
-            self.spines.forget();
         }
+        self.pieces.push(pieces);
     }
 }
 
@@ -1205,5 +1210,39 @@ fn expr_attrs(expr: &Expr) -> &[Attribute] {
         Expr::Unsafe(e) => &e.attrs,
         Expr::While(e) => &e.attrs,
         _ => &[],
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn calls_of(code: &str, function: &str) -> Vec<String> {
+        let input = FileInput {
+            module_path: "m",
+            in_test: false,
+            include_tests: false,
+            include_debug: false,
+            library: None,
+            markers: &[],
+        };
+        let result = analyze(code, &input);
+        let f = result.calls.fns.iter().find(|f| f.name == function);
+        f.map(|f| f.calls.iter().map(|c| c.name.to_string()).collect())
+            .unwrap_or_default()
+    }
+
+    /// The call facts remember the router chains they read by address: a macro
+    /// piece visited after another must not be taken for it (the pieces are
+    /// kept alive until the visit ends, so no address is used twice).
+    #[test]
+    fn every_piece_of_a_macro_has_its_own_calls() {
+        let code = "fn f(other: Option<u8>) {\n    let _v = vec![Router::new().route(\"/\", get(h)), other.unwrap_or_default()];\n}\n";
+        let calls = calls_of(code, "f");
+        assert!(calls.iter().any(|c| c == "unwrap_or_default"), "{calls:?}");
+        let code = "fn f(a: Option<u8>, b: Option<u8>) {\n    g!(Router::new().route(\"/\", get(h)); a.unwrap_or_default(); b.is_some());\n}\n";
+        let calls = calls_of(code, "f");
+        assert!(calls.iter().any(|c| c == "unwrap_or_default"), "{calls:?}");
+        assert!(calls.iter().any(|c| c == "is_some"), "{calls:?}");
     }
 }
