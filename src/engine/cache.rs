@@ -200,7 +200,15 @@ struct Entry<'a> {
 struct EntryRef<'a> {
     path: &'a Path,
     key: u128,
+    #[serde(serialize_with = "as_bytes")]
     result: &'a [u8],
+}
+
+/// A byte slice as one block of bytes: serde would write a `[u8]` a byte at a
+/// time. postcard encodes both the same way (a length, then the bytes), which is
+/// what [`Entry`] borrows back.
+fn as_bytes<S: serde::Serializer>(bytes: &&[u8], serializer: S) -> Result<S::Ok, S::Error> {
+    serializer.serialize_bytes(bytes)
 }
 
 /// A result as its cache entry stores it.
@@ -353,5 +361,40 @@ impl FileCache {
         entries.sort_by(|a, b| (a.path, a.key).cmp(&(b.path, b.key)));
         entries.dedup_by(|a, b| (a.path, a.key) == (b.path, b.key));
         store.write(FILES, &entries)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn an_entry_is_written_as_a_block_and_read_back_in_place() {
+        /// How serde writes a byte slice by default: one element at a time.
+        #[derive(Serialize)]
+        struct Elementwise<'a> {
+            path: &'a Path,
+            key: u128,
+            result: &'a [u8],
+        }
+        let result: Vec<u8> = (0..=255).cycle().take(1000).collect();
+        let path = Path::new("src/lib.rs");
+        let entry = EntryRef {
+            path,
+            key: 7,
+            result: &result,
+        };
+        let block = postcard::to_stdvec(&entry).expect("encodes");
+        let elementwise = Elementwise {
+            path,
+            key: 7,
+            result: &result,
+        };
+        assert_eq!(block, postcard::to_stdvec(&elementwise).expect("encodes"));
+        let back: Entry<'_> = postcard::from_bytes(&block).expect("decodes");
+        assert_eq!(
+            (back.path.as_path(), back.key, back.result),
+            (path, 7, &result[..])
+        );
     }
 }
