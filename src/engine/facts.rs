@@ -537,20 +537,31 @@ const SERVERS: &[(&str, &[&str])] = &[
     ("salvo", &["Server"]),
 ];
 
-/// Whether a path could be evidence for [`runtime_evidence`], without allocating.
+/// tower-http's `CatchPanicLayer` (axum, tonic, hyper), the `CatchPanic`
+/// middleware of poem, salvo and actix-web-lab, and std's `catch_unwind`.
+const CATCHERS: [&str; 4] = [
+    "catch_unwind",
+    "CatchPanicLayer",
+    "CatchPanic",
+    "catch_panic",
+];
+
+/// Whether a path could be evidence for [`runtime_evidence`], without allocating:
+/// a server is a crate's item and a hook is `set_hook` in `panic`, so a lone
+/// name (most paths) can only be a catcher, and a path into std only a catcher
+/// or a hook. Each name is compared only where it can matter.
 pub(crate) fn may_be_evidence(path: &syn::Path) -> bool {
-    let server = path
-        .segments
-        .first()
-        .is_some_and(|s| SERVERS.iter().any(|(krate, _)| s.ident == krate));
-    server
-        || path.segments.iter().any(|s| {
-            s.ident == "set_hook"
-                || s.ident == "catch_unwind"
-                || s.ident == "CatchPanicLayer"
-                || s.ident == "CatchPanic"
-                || s.ident == "catch_panic"
-        })
+    let Some(first) = path.segments.first() else {
+        return false;
+    };
+    if path.leading_colon.is_none() && path.segments.len() == 1 {
+        return CATCHERS.iter().any(|c| first.ident == c);
+    }
+    SERVERS.iter().any(|(krate, _)| first.ident == krate)
+        || path
+            .segments
+            .iter()
+            .any(|s| s.ident == "set_hook" || CATCHERS.iter().any(|c| s.ident == c))
 }
 
 /// Notes paths that serve requests, install a panic hook or catch panics.
@@ -559,9 +570,7 @@ pub(crate) fn runtime_evidence(segments: &[Name], span: Span, runtime: &mut Runt
     if has("set_hook") && has("panic") {
         runtime.hook = true;
     }
-    // tower-http's `CatchPanicLayer` (axum, tonic, hyper), and the `CatchPanic`
-    // middleware of poem, salvo and actix-web-lab.
-    if has("catch_unwind") || has("CatchPanicLayer") || has("CatchPanic") || has("catch_panic") {
+    if CATCHERS.iter().any(|c| has(c)) {
         runtime.catches = true;
     }
     let server = segments.first().and_then(|krate| {
