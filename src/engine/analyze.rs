@@ -18,7 +18,7 @@ use crate::api::calls::{CallFacts, FnKind};
 use crate::api::facts::{Facts, RawPath, RefKind};
 use crate::api::span::Spines;
 use crate::api::{
-    span, MacroCall, Name, Pos, Rule, RuleId, RuleKind, Site, SiteContext, SiteSink, Span,
+    span, Lints, MacroCall, Name, Pos, Rule, RuleId, RuleKind, Site, SiteContext, SiteSink, Span,
 };
 use crate::engine::arrays::Arrays;
 use crate::engine::calls::CallsBuilder;
@@ -258,14 +258,26 @@ fn needs_scan(text: &str, markers: &[String]) -> bool {
         || source::may_nest_deeper(text.as_bytes(), MAX_NESTING)
 }
 
+/// A site rule with its id and Clippy lints, read once: the visit offers it
+/// every node of the kinds it may flag.
+struct SiteRule {
+    rule: &'static dyn Rule,
+    id: RuleId,
+    lints: Lints,
+}
+
 /// The site rules, in registry order.
-fn site_rules() -> &'static [&'static dyn Rule] {
-    static SITE_RULES: std::sync::OnceLock<Vec<&'static dyn Rule>> = std::sync::OnceLock::new();
+fn site_rules() -> &'static [SiteRule] {
+    static SITE_RULES: std::sync::OnceLock<Vec<SiteRule>> = std::sync::OnceLock::new();
     SITE_RULES.get_or_init(|| {
         rules::ALL
             .iter()
-            .copied()
             .filter(|r| r.kind() == RuleKind::Site)
+            .map(|&rule| SiteRule {
+                rule,
+                id: rule.id(),
+                lints: rule.clippy_lints(),
+            })
             .collect()
     })
 }
@@ -280,7 +292,7 @@ struct Checker<'a> {
     /// being visited, outermost first.
     allowing: Vec<u32>,
     include_debug: bool,
-    rules: &'a [&'static dyn Rule],
+    rules: &'a [SiteRule],
     justifications: Justifications,
     pending: Vec<Site>,
     result: FileResult,
@@ -468,10 +480,10 @@ impl Checker<'_> {
             known: &self.arrays,
             spines: &self.spines,
         };
-        for &rule in self.rules {
+        for r in self.rules {
             offer(
-                rule,
-                &mut SiteSink::new(rule.id(), rule.clippy_lints(), cx, &mut self.pending),
+                r.rule,
+                &mut SiteSink::new(r.id, r.lints, cx, &mut self.pending),
             );
         }
         if self.pending.is_empty() {
