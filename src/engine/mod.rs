@@ -425,7 +425,7 @@ fn check_one(
 
     // The cache is written on a thread of its own while the report and the panic
     // paths are built: on a cold run it is tens of megabytes.
-    std::thread::scope(|scope| {
+    let report = std::thread::scope(|scope| {
         let saving = scope.spawn(|| {
             cache.save(walked.iter().filter_map(|w| {
                 let (key, bytes) = w.cached.as_ref()?;
@@ -493,8 +493,10 @@ fn check_one(
                 "the cache could not be written (an internal error); it will be rebuilt".to_owned(),
             ),
         }
-        Ok(report)
-    })
+        report
+    });
+    tree::release(walked);
+    Ok(report)
 }
 
 /// The file table of the walked files (in walk order, so `FileId(i)` is
