@@ -198,8 +198,8 @@ fn end_step(expr: &Expr) -> Step<'_> {
 /// (`a / b / c` is `(a / b) / c`, and `v[0][1][2]` indexes `v[0][1]`); walking
 /// the chain again for each would be quadratic in its length. A walk remembers
 /// the token of every expression it passed, by address. Addresses are only
-/// unique while the tree is alive: the engine keeps every tree it visits (a
-/// macro's body, parsed for the visit) until the file's visit ends.
+/// unique while the tree is alive: the engine calls [`Spines::forget`] after
+/// it drops a tree it visited (a macro's body, parsed for the visit).
 #[derive(Debug, Default)]
 pub struct Spines {
     starts: RefCell<HashMap<usize, TokenSpan>>,
@@ -215,6 +215,12 @@ impl Spines {
     /// The last token of `expr`, as [`expr_end`] finds it.
     pub fn end(&self, expr: &Expr) -> TokenSpan {
         walk(&self.ends, expr, end_step)
+    }
+
+    /// Forgets every expression: the trees they were in may have been dropped.
+    pub fn forget(&self) {
+        self.starts.borrow_mut().clear();
+        self.ends.borrow_mut().clear();
     }
 }
 

@@ -230,7 +230,6 @@ pub fn analyze(text: &str, input: &FileInput<'_>) -> FileResult {
         skipped: Vec::new(),
         facts: FactsBuilder::new(input.module_path, input.library),
         calls: CallsBuilder::default(),
-        pieces: Vec::new(),
     };
     // A file whose inner attributes make it test or debug-only code is skipped whole.
     checker.enter(&file.attrs, None, || None, |this| this.visit_file(&file));
@@ -316,8 +315,6 @@ struct Checker<'a> {
     skipped: Vec<(u32, u32)>,
     facts: FactsBuilder,
     calls: CallsBuilder,
-    /// The macro pieces visited so far (see [`Checker::visit_pieces`]).
-    pieces: Vec<Vec<Piece>>,
 }
 
 impl Checker<'_> {
@@ -585,10 +582,11 @@ impl Checker<'_> {
         self.in_const = was;
     }
 
-    /// Visits what a macro's tokens parse to, in place, and keeps it until the
-    /// file's visit ends: the spines and the call facts remember nodes by address,
-    /// and a dropped piece's addresses would be reused by the next one.
+    /// Visits what a macro's tokens parse to, in place. The pieces are dropped
+    /// after it and their addresses may be given to the next macro's: the call
+    /// facts number each tree, and the spines forget them.
     fn visit_pieces(&mut self, pieces: Vec<Piece>) {
+        let outer = self.calls.enter_tree();
         for piece in &pieces {
             match piece {
                 Piece::Expr(e) => self.visit_expr(e),
@@ -597,7 +595,9 @@ impl Checker<'_> {
                 Piece::Pat(p) => self.visit_pat(p),
             }
         }
-        self.pieces.push(pieces);
+        self.calls.leave_tree(outer);
+        drop(pieces);
+        self.spines.forget();
     }
 }
 
@@ -1245,8 +1245,8 @@ mod tests {
     }
 
     /// The call facts remember the router chains they read by address: a macro
-    /// piece visited after another must not be taken for it (the pieces are
-    /// kept alive until the visit ends, so no address is used twice).
+    /// piece visited after another must not be taken for it, though it may be
+    /// given the same addresses (the same stack slot, or a dropped piece's).
     #[test]
     fn every_piece_of_a_macro_has_its_own_calls() {
         let code = "fn f(other: Option<u8>) {\n    let _v = vec![Router::new().route(\"/\", get(h)), other.unwrap_or_default()];\n}\n";

@@ -93,19 +93,28 @@ pub struct CallsBuilder {
     routers: Vec<(Name, RouterFacts)>,
     globs: Vec<(Name, RawPath)>,
     /// Method calls already read as part of a router chain.
-    consumed: HashSet<usize>,
+    consumed: HashSet<Node>,
     /// Method calls inside a chain whose outermost call was found not to be a
     /// router: none of them is one either (same base, fewer methods), so each chain
     /// is walked once, not once per link.
-    plain: HashSet<usize>,
+    plain: HashSet<Node>,
     /// Path expressions that are route handlers, not function values of the caller.
-    handlers: HashSet<usize>,
+    handlers: HashSet<Node>,
     /// The `let` whose initialiser is being visited: its expression and name.
-    binding: Option<(usize, Name)>,
+    binding: Option<(Node, Name)>,
+    /// The syntax tree being visited: the file's (0), or a macro body's.
+    tree: u32,
+    trees: u32,
 }
 
-fn addr<T>(node: &T) -> usize {
-    node as *const T as usize
+/// A node of a syntax tree, by address. A macro body is parsed for the visit and
+/// dropped after it, and the next one may be given the same addresses: each
+/// tree has its own number, so that a node of a dropped tree is never taken for
+/// a node of a later one.
+type Node = (u32, usize);
+
+fn key<T>(tree: u32, node: &T) -> Node {
+    (tree, std::ptr::from_ref(node).addr())
 }
 
 fn line_of(span: proc_macro2::Span) -> u32 {
@@ -260,6 +269,17 @@ impl CallsBuilder {
         }
     }
 
+    /// Before a macro body is visited: its nodes are its own (see [`Node`]).
+    /// Returns the tree to go back to after it.
+    pub fn enter_tree(&mut self) -> u32 {
+        self.trees += 1;
+        std::mem::replace(&mut self.tree, self.trees)
+    }
+
+    pub fn leave_tree(&mut self, outer: u32) {
+        self.tree = outer;
+    }
+
     /// Before a `let`'s initialiser is visited.
     pub fn local_init(&mut self, local: &syn::Local) {
         self.binding = None;
@@ -268,7 +288,7 @@ impl CallsBuilder {
         };
         let name = ident(&pat.ident);
         if let Expr::MethodCall(m) = &*init.expr {
-            self.binding = Some((addr(m), name.clone()));
+            self.binding = Some((key(self.tree, m), name.clone()));
         }
         if matches!(&*init.expr, Expr::MethodCall(_) | Expr::Call(_)) && catches(&init.expr) {
             if let Some(f) = self.stack.last_mut() {
@@ -383,10 +403,11 @@ impl CallsBuilder {
     }
 
     pub fn method_call(&mut self, call: &ExprMethodCall, module: &str) {
-        if self.stack.is_empty() || self.consumed.contains(&addr(call)) {
+        if self.stack.is_empty() || self.consumed.contains(&key(self.tree, call)) {
             return;
         }
-        if !self.plain.contains(&addr(call)) && self.router(call, module, true).is_some() {
+        if !self.plain.contains(&key(self.tree, call)) && self.router(call, module, true).is_some()
+        {
             return;
         }
         let receiver = self.receiver(&call.receiver);
@@ -474,7 +495,7 @@ impl CallsBuilder {
         let Expr::Path(p) = arg else {
             return;
         };
-        if p.qself.is_some() || self.handlers.contains(&addr(p)) {
+        if p.qself.is_some() || self.handlers.contains(&key(self.tree, p)) {
             return;
         }
         let path = raw_path(&p.path);
@@ -603,11 +624,12 @@ impl CallsBuilder {
         if !is_router {
             // The links below `top` are not routers either: a shorter chain on the
             // same base, with fewer of the methods that make one.
+            let tree = self.tree;
             self.plain.extend(
                 chain
                     .iter()
                     .filter(|m| !std::ptr::eq(**m, top))
-                    .map(|m| addr(*m)),
+                    .map(|m| key(tree, *m)),
             );
             return None;
         }
@@ -617,11 +639,11 @@ impl CallsBuilder {
             .map(|f| f.facts.path.clone())
             .unwrap_or_default();
         let binding = match &self.binding {
-            Some((a, name)) if *a == addr(top) => Some(name.clone()),
+            Some((a, name)) if *a == key(self.tree, top) => Some(name.clone()),
             _ => None,
         };
         for m in &chain {
-            self.consumed.insert(addr(*m));
+            self.consumed.insert(key(self.tree, *m));
         }
         let actix = framework == Framework::Actix
             || chain
@@ -706,7 +728,7 @@ impl CallsBuilder {
                     finder.visit_expr(arg);
                     let mut middleware = Vec::new();
                     for path in finder.functions {
-                        self.handlers.insert(addr(path));
+                        self.handlers.insert(key(self.tree, path));
                         middleware.push(Handler {
                             method: Name::from("MIDDLEWARE"),
                             path: raw_path(&path.path).segments,
@@ -767,7 +789,7 @@ impl CallsBuilder {
     fn method_router(&mut self, expr: &Expr, line: u32) -> Vec<Handler> {
         match expr {
             Expr::MethodCall(m) => {
-                self.consumed.insert(addr(m));
+                self.consumed.insert(key(self.tree, m));
                 let name = m.method.to_string();
                 if name == "to" {
                     let method = match &*m.receiver {
@@ -820,7 +842,7 @@ impl CallsBuilder {
         let Expr::Path(p) = expr else {
             return None;
         };
-        self.handlers.insert(addr(p));
+        self.handlers.insert(key(self.tree, p));
         Some(Handler {
             method: method.to_uppercase().into(),
             path: raw_path(&p.path).segments,
