@@ -14,8 +14,9 @@
 //! - `edit`:  `check_workspace` after appending a line to one file.
 //!
 //! and prints the medians, CPU time, peak memory of each mode, and the ratios the
-//! engine is held to, each the median of the rounds' own ratios. `--small DIR` (default: `example-service/`) times warm runs
-//! of the release binary on a small crate, process start included.
+//! engine is held to, each the median of the rounds' own ratios. `--small DIR`
+//! (default: `example-service/`) times warm runs of the release binary on a small
+//! crate, process start included.
 
 use std::path::{Path, PathBuf};
 use std::process::Command;

@@ -1256,5 +1256,9 @@ mod tests {
         let calls = calls_of(code, "f");
         assert!(calls.iter().any(|c| c == "unwrap_or_default"), "{calls:?}");
         assert!(calls.iter().any(|c| c == "is_some"), "{calls:?}");
+        // One macro after another: the second's body may be given the first's memory.
+        let code = "fn f(a: Option<u8>) {\n    g!(Router::new().route(\"/\", get(h)));\n    g!(a.unwrap_or_default());\n}\n";
+        let calls = calls_of(code, "f");
+        assert!(calls.iter().any(|c| c == "unwrap_or_default"), "{calls:?}");
     }
 }

@@ -548,8 +548,7 @@ const CATCHERS: [&str; 4] = [
 
 /// Whether a path could be evidence for [`runtime_evidence`], without allocating:
 /// a server is a crate's item and a hook is `set_hook` in `panic`, so a lone
-/// name (most paths) can only be a catcher, and a path into std only a catcher
-/// or a hook. Each name is compared only where it can matter.
+/// name (most paths) can only be a catcher, and is compared with those alone.
 pub(crate) fn may_be_evidence(path: &syn::Path) -> bool {
     let Some(first) = path.segments.first() else {
         return false;
