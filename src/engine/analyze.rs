@@ -250,11 +250,10 @@ pub fn analyze(text: &str, input: &FileInput<'_>) -> FileResult {
 }
 
 /// Whether the file needs the lexer: it may hold a justification comment, or it
-/// may nest deeper than the limit (a byte count bounds the measure from above).
-/// Most files need neither, and the lexer is a few percent of a cold run.
+/// may nest deeper than the limit (its length bounds the measure from above).
+/// A short file without a marker needs neither.
 fn needs_scan(text: &str, markers: &[String]) -> bool {
-    markers.iter().any(|m| text.contains(m.as_str()))
-        || source::may_nest_deeper(text.as_bytes(), MAX_NESTING)
+    markers.iter().any(|m| text.contains(m.as_str())) || source::may_nest_deeper(text, MAX_NESTING)
 }
 
 /// A site rule with its id and Clippy lints, read once: the visit offers it

@@ -48,7 +48,7 @@ pub struct Scan {
     /// The deepest nesting, a bound on how deep the syntax tree can be: at each
     /// point, [`BRACKET_WEIGHT`] for each open bracket, plus the links of the
     /// chains open there, at the current depth and at each enclosing one. A chain
-    /// is a run of operator characters, [`NESTING_KEYWORDS`] and postfix brackets
+    /// is a run of operator characters, keywords ([`is_nesting_keyword`]) and postfix brackets
     /// (the second `(` of `f()()`, the second `[` of `v[0][1]`) that `;` and `,`
     /// break, and so does the start of a statement or item after a block (a
     /// block followed by an operator, `as` or `else` goes on with it: `{ a } - {
@@ -69,120 +69,36 @@ impl Scan {
 /// chain: the parser spends about twice the stack on a bracket.
 pub const BRACKET_WEIGHT: u32 = 2;
 
-/// Keywords that begin an expression holding another one with no bracket in
-/// between (`return return 1`, `if if a { b } else { c } { d }`, `match match x
-/// {..} {..}`, `x as u8 as u8`): the parser and the visitor recurse once per
-/// keyword, as they do once per operator, so these are links of a chain too.
-/// (`else` links a chain of `else if`s: each nests the rest of the chain.)
-pub const NESTING_KEYWORDS: [&str; 12] = [
-    "as", "become", "break", "else", "for", "if", "in", "let", "match", "return", "while", "yield",
-];
-
-/// Whether `bytes` (which starts a word) starts with one of [`NESTING_KEYWORDS`]
-/// as a whole word.
-pub fn starts_nesting_keyword(bytes: &[u8]) -> bool {
-    // The keywords of `NESTING_KEYWORDS` by first letter: this runs at most word
-    // starts of every file.
-    let candidates: &[&str] = match bytes.first() {
-        Some(b'a') => &["as"],
-        Some(b'b') => &["become", "break"],
-        Some(b'e') => &["else"],
-        Some(b'f') => &["for"],
-        Some(b'i') => &["if", "in"],
-        Some(b'l') => &["let"],
-        Some(b'm') => &["match"],
-        Some(b'r') => &["return"],
-        Some(b'w') => &["while"],
-        Some(b'y') => &["yield"],
-        _ => &[],
-    };
-    candidates.iter().any(|k| {
-        bytes.starts_with(k.as_bytes())
-            && bytes
-                .get(k.len())
-                .is_none_or(|&b| !(b.is_ascii_alphanumeric() || b == b'_' || b >= 0x80))
-    })
+/// Whether `word` is a keyword that begins an expression holding another one
+/// with no bracket in between (`return return 1`, `if if a { b } else { c } { d
+/// }`, `match match x {..} {..}`, `x as u8 as u8`): the parser and the visitor
+/// recurse once per keyword, as they do once per operator, so these are links of
+/// a chain too. (`else` links a chain of `else if`s: each nests the rest of the
+/// chain.)
+fn is_nesting_keyword(word: &str) -> bool {
+    matches!(
+        word,
+        "as" | "become"
+            | "break"
+            | "else"
+            | "for"
+            | "if"
+            | "in"
+            | "let"
+            | "match"
+            | "return"
+            | "while"
+            | "yield"
+    )
 }
 
-/// What a byte is to [`may_nest_deeper`].
-const WORD: u8 = 1;
-/// `(`, `[` or `{`; the value is also its weight, [`BRACKET_WEIGHT`].
-const OPEN: u8 = 2;
-/// An operator character (anything but words, space, brackets, `;` and `,`),
-/// weighing 1 (`OPEN >> 1`).
-const OPERATOR: u8 = 4;
-/// `)` or `]`, after which a `(` or `[` is a postfix call or index.
-const CLOSE: u8 = 8;
-const SPACE: u8 = 16;
-/// The first letter of one of [`NESTING_KEYWORDS`].
-const KEYWORD_START: u8 = 32;
-
-/// The class of every byte, for a lookup per byte.
-#[allow(
-    clippy::indexing_slicing,
-    reason = "a const initialiser: an index out of bounds fails the build, never a run"
-)]
-const CLASSES: [u8; 256] = {
-    let mut table = [0u8; 256];
-    let mut i = 0;
-    while i < 256 {
-        let b = i as u8;
-        table[i] = match b {
-            b'a' | b'b' | b'e' | b'f' | b'i' | b'l' | b'm' | b'r' | b'w' | b'y' => {
-                WORD | KEYWORD_START
-            }
-            b'_' => WORD,
-            _ if b.is_ascii_alphanumeric() => WORD,
-            _ if b.is_ascii_whitespace() => SPACE,
-            b'(' | b'[' | b'{' => OPEN,
-            b')' | b']' => CLOSE,
-            b'}' | b';' | b',' => 0,
-            _ => OPERATOR,
-        };
-        i += 1;
-    }
-    table
-};
-
-fn class(b: u8) -> u8 {
-    CLASSES.get(usize::from(b)).copied().unwrap_or(OPERATOR)
-}
-
-/// Whether `bytes` may nest deeper than `limit` ([`Scan::max_nesting`]), from a
-/// bound above the measure that needs no lexer: every bracket counts
-/// [`BRACKET_WEIGHT`], every operator character, keyword and postfix bracket 1,
-/// as if all of them were open at once. A table lookup per byte, so that the
-/// files that cannot come near the limit (nearly all) skip the lexer cheaply.
-pub fn may_nest_deeper(bytes: &[u8], limit: u32) -> bool {
-    // Each byte adds at most `BRACKET_WEIGHT`.
-    if bytes.len().saturating_mul(BRACKET_WEIGHT as usize) <= limit as usize {
-        return false;
-    }
-    let limit = limit as usize;
-    let (mut bound, mut in_word, mut after_close) = (0usize, false, false);
-    for (i, &b) in bytes.iter().enumerate() {
-        let class = class(b);
-        if class & KEYWORD_START != 0
-            && !in_word
-            && bytes.get(i..).is_some_and(starts_nesting_keyword)
-        {
-            bound += 1;
-        }
-        in_word = class & WORD != 0;
-        bound += usize::from(class & OPEN) + usize::from((class & OPERATOR) >> 2);
-        // A postfix call or index (`f()()`, `v[0][1]`); a comment in between
-        // counts as operators itself.
-        if after_close && class & OPEN != 0 && b != b'{' {
-            bound += 1;
-        }
-        if class & SPACE == 0 {
-            after_close = class & CLOSE != 0;
-        }
-        if bound > limit {
-            return true;
-        }
-    }
-    false
+/// Whether `text` may nest deeper than `limit` ([`Scan::max_nesting`]), from its
+/// length: no byte adds more than [`BRACKET_WEIGHT`] to the measure (an open
+/// bracket adds that, an operator character or keyword at most 1, and the link
+/// of a postfix bracket is paid for by the `)` or `]` before it), so a text of
+/// fewer than `limit / BRACKET_WEIGHT` bytes needs no lexer for it.
+pub fn may_nest_deeper(text: &str, limit: u32) -> bool {
+    text.len().saturating_mul(BRACKET_WEIGHT as usize) > limit as usize
 }
 
 /// `text` with each doc comment made a plain comment of the same length
@@ -936,11 +852,17 @@ pub fn scan(text: &str) -> Scan {
     Lexer::new(text).run()
 }
 
+/// A lexer over bytes: ASCII, most of any source, takes a byte compare, and
+/// literals and comments are skipped with `memchr`. A character beyond ASCII is
+/// decoded where it matters (white space, a letter, or an operator character).
 struct Lexer<'a> {
-    chars: std::iter::Peekable<std::str::CharIndices<'a>>,
     text: &'a str,
+    bytes: &'a [u8],
+    /// The offset of the next byte.
+    at: usize,
+    /// The line of `at` and where that line starts.
     line: u32,
-    column: u32,
+    line_start: usize,
     scan: Scan,
     /// What the current line has seen so far.
     line_has_code: bool,
@@ -974,10 +896,11 @@ enum Prev {
 impl<'a> Lexer<'a> {
     fn new(text: &'a str) -> Lexer<'a> {
         Lexer {
-            chars: text.char_indices().peekable(),
             text,
+            bytes: text.as_bytes(),
+            at: 0,
             line: 1,
-            column: 1,
+            line_start: 0,
             scan: Scan::default(),
             line_has_code: false,
             line_is_attr: false,
@@ -991,27 +914,24 @@ impl<'a> Lexer<'a> {
         }
     }
 
-    fn bump(&mut self) -> Option<char> {
-        let (_, c) = self.chars.next()?;
-        if c == '\n' {
-            self.end_line();
-        } else {
-            self.column += 1;
-        }
-        Some(c)
+    /// The byte `n` bytes after the next one.
+    fn peek(&self, n: usize) -> Option<u8> {
+        self.bytes.get(self.at + n).copied()
     }
 
-    /// Byte offset of the next character.
-    fn offset(&mut self) -> usize {
-        self.chars.peek().map_or(self.text.len(), |&(i, _)| i)
+    /// The character at the next byte, which starts one.
+    fn char(&self) -> char {
+        self.text
+            .get(self.at..)
+            .and_then(|rest| rest.chars().next())
+            .unwrap_or('\0')
     }
 
-    fn peek(&mut self) -> Option<char> {
-        self.chars.peek().map(|&(_, c)| c)
-    }
-
-    fn peek_nth(&self, n: usize) -> Option<char> {
-        self.chars.clone().nth(n).map(|(_, c)| c)
+    /// Steps past a `\n` at `at`.
+    fn newline(&mut self) {
+        self.at += 1;
+        self.line_start = self.at;
+        self.end_line();
     }
 
     fn end_line(&mut self) {
@@ -1026,7 +946,6 @@ impl<'a> Lexer<'a> {
         };
         self.scan.lines.push(kind);
         self.line += 1;
-        self.column = 1;
         self.line_has_code = false;
         self.line_has_comment = false;
         // An attribute still open continues onto the next line.
@@ -1040,45 +959,63 @@ impl<'a> Lexer<'a> {
     }
 
     fn run(mut self) -> Scan {
-        while let Some(c) = self.peek() {
-            match c {
-                '/' if self.peek_nth(1) == Some('/') => self.line_comment(),
-                '/' if self.peek_nth(1) == Some('*') => {
+        while let Some(b) = self.peek(0) {
+            match b {
+                b'/' if self.peek(1) == Some(b'/') => self.line_comment(),
+                b'/' if self.peek(1) == Some(b'*') => {
                     self.code();
                     self.block_comment();
                 }
-                '"' => {
+                b'"' => {
                     self.code();
                     self.token(false);
-                    self.bump();
-                    self.quoted('"');
+                    self.at += 1;
+                    self.quoted(b'"');
                 }
-                '\'' => {
+                b'\'' => {
                     self.code();
                     self.token(false);
                     self.quote_or_lifetime();
                 }
-                '#' if !self.line_has_code
+                b'#' if !self.line_has_code
                     && self.attr_close_depth.is_none()
-                    && (self.peek_nth(1) == Some('[')
-                        || (self.peek_nth(1) == Some('!') && self.peek_nth(2) == Some('['))) =>
+                    && (self.peek(1) == Some(b'[')
+                        || (self.peek(1) == Some(b'!') && self.peek(2) == Some(b'['))) =>
                 {
                     self.line_is_attr = true;
                     self.attr_close_depth = Some(self.depth);
                     self.token(false);
-                    self.bump();
+                    self.at += 1;
                 }
-                c if c.is_whitespace() => {
-                    self.bump();
+                b'\n' => self.newline(),
+                // What `char::is_whitespace` takes of ASCII.
+                b'\t' | b'\x0B' | b'\x0C' | b'\r' | b' ' => {
+                    // Indentation comes in runs.
+                    let rest = self.bytes.get(self.at + 1..).unwrap_or_default();
+                    self.at += 1 + rest.iter().take_while(|&&b| b == b' ').count();
                 }
-                c if c.is_alphanumeric() || c == '_' => {
+                b'_' | b'0'..=b'9' | b'a'..=b'z' | b'A'..=b'Z' => {
                     self.code();
                     self.word();
                 }
-                c => {
+                0..0x80 => {
                     self.code();
-                    self.punct(c);
-                    self.bump();
+                    self.punct(b);
+                    self.at += 1;
+                }
+                _ => {
+                    let c = self.char();
+                    if c.is_alphanumeric() {
+                        self.code();
+                        self.word();
+                    } else {
+                        if !c.is_whitespace() {
+                            self.code();
+                            // Not ASCII: a link, as any operator character.
+                            self.punct(b);
+                        }
+                        self.at += c.len_utf8();
+                    }
                 }
             }
         }
@@ -1089,31 +1026,31 @@ impl<'a> Lexer<'a> {
         self.scan
     }
 
-    fn punct(&mut self, c: char) {
+    fn punct(&mut self, b: u8) {
         let prev = self.prev;
         // After a block, an operator, a call or an index goes on with the
         // expression that holds it; anything else starts a statement or item.
         self.token(matches!(
-            c,
-            '.' | '?'
-                | '+'
-                | '-'
-                | '*'
-                | '/'
-                | '%'
-                | '^'
-                | '&'
-                | '|'
-                | '<'
-                | '>'
-                | '='
-                | '!'
-                | '('
-                | '['
+            b,
+            b'.' | b'?'
+                | b'+'
+                | b'-'
+                | b'*'
+                | b'/'
+                | b'%'
+                | b'^'
+                | b'&'
+                | b'|'
+                | b'<'
+                | b'>'
+                | b'='
+                | b'!'
+                | b'('
+                | b'['
         ));
-        match c {
-            '(' | '[' | '{' => {
-                if c != '{' && prev == Prev::Close {
+        match b {
+            b'(' | b'[' | b'{' => {
+                if b != b'{' && prev == Prev::Close {
                     // A postfix call or index (`f()()`, `v[0][1]`).
                     self.link();
                 }
@@ -1124,21 +1061,21 @@ impl<'a> Lexer<'a> {
                 self.scan.max_depth = self.scan.max_depth.max(self.depth);
                 self.measure();
             }
-            ')' | ']' | '}' => {
+            b')' | b']' | b'}' => {
                 self.depth = self.depth.saturating_sub(1);
                 // The bracket is one operand of the chain around it.
                 self.chain = self.outer.pop().unwrap_or(0);
                 self.outer_sum = self.outer_sum.saturating_sub(self.chain);
-                if c == ']' && self.attr_close_depth == Some(self.depth) {
+                if b == b']' && self.attr_close_depth == Some(self.depth) {
                     self.attr_close_depth = None;
                 }
             }
-            ';' | ',' => self.chain = 0,
+            b';' | b',' => self.chain = 0,
             _ => self.link(),
         }
-        self.prev = match c {
-            ')' | ']' => Prev::Close,
-            '}' => Prev::Brace,
+        self.prev = match b {
+            b')' | b']' => Prev::Close,
+            b'}' => Prev::Brace,
             _ => Prev::Other,
         };
     }
@@ -1168,17 +1105,14 @@ impl<'a> Lexer<'a> {
     }
 
     fn line_comment(&mut self) {
-        let line = self.line;
-        let column = self.column;
+        let start = self.at;
         let trailing = self.line_has_code || (self.line_is_attr && self.attr_close_depth.is_none());
-        let start = self.chars.peek().map_or(self.text.len(), |&(i, _)| i);
-        while let Some(c) = self.peek() {
-            if c == '\n' {
-                break;
-            }
-            self.bump();
-        }
-        let end = self.chars.peek().map_or(self.text.len(), |&(i, _)| i);
+        let end = self
+            .bytes
+            .get(start..)
+            .and_then(|rest| memchr::memchr(b'\n', rest))
+            .map_or(self.bytes.len(), |n| start + n);
+        self.at = end;
         let whole = self
             .text
             .get(start..end)
@@ -1194,47 +1128,72 @@ impl<'a> Lexer<'a> {
             return;
         }
         self.line_has_comment = true;
+        let column = 1 + chars(self.text.get(self.line_start..start).unwrap_or(""));
         self.scan.comments.push(LineComment {
-            line,
+            line: self.line,
             column,
-            end_column: column + whole.chars().count() as u32,
+            end_column: column + chars(whole),
             text: body.to_owned(),
             trailing,
         });
     }
 
+    /// Steps past the first of `a`, `b` and `\n` from `at` on and returns it, or
+    /// goes to the end and returns `None`. A `\n` ends a line that holds code
+    /// (a comment or literal), and the next line holds code too.
+    fn past(&mut self, a: u8, b: u8) -> Option<u8> {
+        let rest = self.bytes.get(self.at..).unwrap_or_default();
+        let Some(n) = memchr::memchr3(a, b, b'\n', rest) else {
+            self.at = self.bytes.len();
+            return None;
+        };
+        self.at += n;
+        let found = self.peek(0);
+        if found == Some(b'\n') {
+            self.newline();
+            self.line_has_code = true;
+        } else {
+            self.at += 1;
+        }
+        found
+    }
+
     fn block_comment(&mut self) {
-        self.bump();
-        self.bump();
+        self.at += 2;
         let mut nesting = 1u32;
         while nesting > 0 {
-            match self.bump() {
+            match self.past(b'*', b'/') {
                 None => return,
-                Some('*') if self.peek() == Some('/') => {
-                    self.bump();
+                Some(b'*') if self.peek(0) == Some(b'/') => {
+                    self.at += 1;
                     nesting -= 1;
                 }
-                Some('/') if self.peek() == Some('*') => {
-                    self.bump();
+                Some(b'/') if self.peek(0) == Some(b'*') => {
+                    self.at += 1;
                     nesting += 1;
                 }
-                Some('\n') => self.line_has_code = true,
                 Some(_) => {}
             }
         }
     }
 
     /// Consumes up to and including the closing `close`, honouring escapes.
-    fn quoted(&mut self, close: char) {
-        while let Some(c) = self.bump() {
-            if c == '\n' {
-                self.line_has_code = true;
-            } else if c == '\\' {
-                if self.bump() == Some('\n') {
-                    self.line_has_code = true;
-                }
-            } else if c == close {
-                return;
+    fn quoted(&mut self, close: u8) {
+        loop {
+            match self.past(close, b'\\') {
+                None => return,
+                Some(b'\\') => match self.peek(0) {
+                    Some(b'\n') => {
+                        self.newline();
+                        self.line_has_code = true;
+                    }
+                    // The escaped character's first byte: the rest are never
+                    // `close`, `\` or `\n`.
+                    Some(_) => self.at += 1,
+                    None => return,
+                },
+                Some(b'\n') => {}
+                Some(_) => return,
             }
         }
     }
@@ -1242,22 +1201,21 @@ impl<'a> Lexer<'a> {
     /// `r"..."`, `r#"..."#`: no escapes, ends at `"` followed by as many `#`.
     fn raw_string(&mut self) {
         let mut hashes = 0usize;
-        while self.peek() == Some('#') {
-            self.bump();
+        while self.peek(0) == Some(b'#') {
+            self.at += 1;
             hashes += 1;
         }
-        if self.peek() != Some('"') {
+        if self.peek(0) != Some(b'"') {
             return;
         }
-        self.bump();
+        self.at += 1;
         loop {
-            match self.bump() {
+            match self.past(b'"', b'"') {
                 None => return,
-                Some('\n') => self.line_has_code = true,
-                Some('"') => {
+                Some(b'"') => {
                     let mut seen = 0;
-                    while seen < hashes && self.peek() == Some('#') {
-                        self.bump();
+                    while seen < hashes && self.peek(0) == Some(b'#') {
+                        self.at += 1;
                         seen += 1;
                     }
                     if seen == hashes {
@@ -1270,50 +1228,79 @@ impl<'a> Lexer<'a> {
     }
 
     fn word(&mut self) {
-        let start = self.offset();
-        while let Some(c) = self.peek() {
-            if c.is_alphanumeric() || c == '_' {
-                self.bump();
-            } else {
-                break;
+        let start = self.at;
+        loop {
+            let rest = self.bytes.get(self.at..).unwrap_or_default();
+            self.at += rest.iter().take_while(|&&b| is_word_byte(b)).count();
+            match self.peek(0) {
+                Some(0x80..) if self.char().is_alphanumeric() => self.at += self.char().len_utf8(),
+                _ => break,
             }
         }
-        let word = self.text.get(start..self.offset()).unwrap_or("");
-        match (word, self.peek()) {
-            ("r" | "br" | "cr", Some('"')) => self.raw_string(),
-            ("r" | "br" | "cr", Some('#')) if matches!(self.peek_nth(1), Some('"' | '#')) => {
+        let word = self.text.get(start..self.at).unwrap_or("");
+        match (word, self.peek(0)) {
+            ("r" | "br" | "cr", Some(b'"')) => self.raw_string(),
+            ("r" | "br" | "cr", Some(b'#')) if matches!(self.peek(1), Some(b'"' | b'#')) => {
                 self.raw_string()
             }
-            ("b" | "c", Some('"')) => {
-                self.bump();
-                self.quoted('"');
+            ("b" | "c", Some(b'"')) => {
+                self.at += 1;
+                self.quoted(b'"');
             }
-            ("b", Some('\'')) => {
-                self.bump();
-                self.quoted('\'');
+            ("b", Some(b'\'')) => {
+                self.at += 1;
+                self.quoted(b'\'');
             }
             _ => {}
         }
         self.token(matches!(word, "as" | "else"));
-        if NESTING_KEYWORDS.contains(&word) {
+        if is_nesting_keyword(word) {
             self.link();
         }
     }
 
     /// `'a'`, `'\n'`, `'\u{1F600}'` are char literals; `'a` and `'static` are lifetimes.
     fn quote_or_lifetime(&mut self) {
-        self.bump();
-        match (self.peek(), self.peek_nth(1)) {
-            (Some('\\'), _) => {
-                self.quoted('\'');
+        self.at += 1;
+        match self.peek(0) {
+            Some(b'\\') => self.quoted(b'\''),
+            Some(b'\n') if self.peek(1) == Some(b'\'') => {
+                self.newline();
+                self.at += 1;
             }
-            (Some(_), Some('\'')) => {
-                self.bump();
-                self.bump();
+            Some(_) => {
+                let width = self.char().len_utf8();
+                if self.peek(width) == Some(b'\'') {
+                    self.at += width + 1;
+                }
             }
-            _ => {}
+            None => {}
         }
     }
+}
+
+/// `_`, an ASCII letter or digit: a byte of a word, when ASCII. A table
+/// lookup, for the lexer's hottest loop.
+fn is_word_byte(b: u8) -> bool {
+    #[allow(
+        clippy::indexing_slicing,
+        reason = "a const initialiser: an index out of bounds fails the build, never a run"
+    )]
+    const WORD_BYTES: [bool; 256] = {
+        let mut table = [false; 256];
+        let mut b = 0;
+        while b < 128 {
+            table[b] = (b as u8).is_ascii_alphanumeric() || b == b'_' as usize;
+            b += 1;
+        }
+        table
+    };
+    WORD_BYTES.get(usize::from(b)).copied().unwrap_or(false)
+}
+
+/// The characters of `text`: its bytes that are not continuation bytes.
+fn chars(text: &str) -> u32 {
+    text.bytes().filter(|b| !(0x80..0xC0).contains(b)).count() as u32
 }
 
 #[cfg(test)]
@@ -1422,17 +1409,16 @@ mod tests {
             scan("fn f() { if if a { b } else { c } { d } }").max_nesting,
             2 + 3 + 2
         );
-        for keyword in NESTING_KEYWORDS {
-            assert!(starts_nesting_keyword(keyword.as_bytes()), "{keyword}");
-            assert!(starts_nesting_keyword(format!("{keyword} x").as_bytes()));
-            assert!(!starts_nesting_keyword(format!("{keyword}x").as_bytes()));
-            let first = keyword.as_bytes().first().copied().unwrap_or(0);
-            assert_ne!(class(first) & KEYWORD_START, 0, "{keyword}");
+        for keyword in [
+            "as", "become", "break", "else", "for", "if", "in", "let", "match", "return", "while",
+            "yield",
+        ] {
+            assert!(is_nesting_keyword(keyword), "{keyword}");
+            assert!(!is_nesting_keyword(&format!("{keyword}x")));
+            assert_eq!(scan(&format!("fn f() {{ {keyword} }}")).max_nesting, 2 + 1);
         }
-        assert!(starts_nesting_keyword(b"match x"));
-        assert!(starts_nesting_keyword(b"in"));
-        assert!(!starts_nesting_keyword(b"inner"));
-        assert!(!starts_nesting_keyword(b"if_"));
+        assert!(!is_nesting_keyword("inner"));
+        assert!(!is_nesting_keyword("if_"));
     }
 
     #[test]
@@ -1503,12 +1489,13 @@ mod tests {
         for text in &texts {
             let measured = scan(text).max_nesting;
             if measured > 0 {
-                assert!(may_nest_deeper(text.as_bytes(), measured - 1), "{text}");
+                assert!(may_nest_deeper(text, measured - 1), "{text}");
             }
         }
         // Short texts never need the lexer for the bound: two per byte at most.
-        assert!(!may_nest_deeper(b"((((", 8));
-        assert!(may_nest_deeper(b"((((", 7));
+        assert!(!may_nest_deeper("((((", 8));
+        assert!(may_nest_deeper("((((", 7));
+        assert_eq!(scan("((((").max_nesting, 8);
     }
 
     /// The text of each region that `find` finds in `text`.
