@@ -1375,6 +1375,29 @@ mod tests {
     }
 
     #[test]
+    fn characters_beyond_ascii_are_read_as_characters() {
+        // Columns count characters, not bytes.
+        let s = scan("let é = \"ü\"; // c\n");
+        assert_eq!(
+            (s.comments.len(), s.comments.first().map(|c| c.column)),
+            (1, Some(14))
+        );
+        // A letter is part of a word; another symbol is an operator character, a
+        // link; Unicode white space is white space.
+        assert_eq!(scan("fn f() { été }").max_nesting, 2);
+        assert_eq!(scan("fn f() { a ∑ b }").max_nesting, 2 + 1);
+        assert_eq!(scan("fn f() {\u{3000}a\u{85}}").max_nesting, 2);
+        // A character literal of any width hides its character; a lifetime does not
+        // end at the next quote.
+        assert_eq!(scan("fn f() { ('é', '(', '\\'') }").max_nesting, 2 + 2);
+        assert_eq!(scan("fn f(x: &'a u8) { ((x)) }").max_nesting, 2 + 2 + 2);
+        // A literal or comment that does not end takes the rest of the text.
+        assert_eq!(scan("fn f() { \"((((").max_nesting, 2);
+        assert_eq!(scan("fn f() { /* (( /* */ ((").max_nesting, 2);
+        assert_eq!(scan("fn f() { r#\"((\" ((\"#").max_nesting, 2);
+    }
+
+    #[test]
     fn depth_is_measured() {
         let s = scan("fn f() { ((((1)))) }");
         assert_eq!(s.max_depth, 5);
