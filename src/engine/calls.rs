@@ -163,7 +163,7 @@ impl CallsBuilder {
     pub fn enter_fn(
         &mut self,
         path: Name,
-        module: &str,
+        module: &Name,
         public: bool,
         sig: &syn::Signature,
         attrs: &[syn::Attribute],
@@ -179,7 +179,7 @@ impl CallsBuilder {
         let mut f = PendingFn {
             facts: FnFacts {
                 path,
-                module: Name::from(module),
+                module: module.clone(),
                 name: ident(&sig.ident),
                 line: line_of(sig.ident.span()),
                 kind: FnKind::Fn,
@@ -217,12 +217,12 @@ impl CallsBuilder {
 
     /// Enters the argument of a spawn: a node of its own that sees the bindings
     /// and the impl of the function it is written in.
-    pub fn enter_spawn(&mut self, path: Name, module: &str, kind: FnKind, line: u32) {
+    pub fn enter_spawn(&mut self, path: Name, module: &Name, kind: FnKind, line: u32) {
         let outer = self.stack.last();
         let f = PendingFn {
             facts: FnFacts {
                 path,
-                module: Name::from(module),
+                module: module.clone(),
                 name: match kind {
                     FnKind::Thread => Name::from("{thread}"),
                     _ => Name::from("{spawn}"),
@@ -316,7 +316,7 @@ impl CallsBuilder {
         f.bindings.push((ident(&pat.ident), ty));
     }
 
-    pub fn item_struct(&mut self, module: &str, item: &syn::ItemStruct) {
+    pub fn item_struct(&mut self, module: &Name, item: &syn::ItemStruct) {
         let generics = generics_of(&item.generics);
         let fields = item
             .fields
@@ -324,11 +324,11 @@ impl CallsBuilder {
             .filter_map(|f| Some((ident(f.ident.as_ref()?), raw_type(&f.ty, &generics)?)))
             .collect();
         self.structs
-            .push((Name::from(module), ident(&item.ident), fields));
+            .push((module.clone(), ident(&item.ident), fields));
     }
 
-    pub fn glob(&mut self, module: &str, path: RawPath) {
-        self.globs.push((Name::from(module), path));
+    pub fn glob(&mut self, module: &Name, path: RawPath) {
+        self.globs.push((module.clone(), path));
     }
 
     /// What a call spawns, when it is `tokio::spawn(..)`, `std::thread::spawn(..)`

@@ -88,21 +88,21 @@ impl FactsBuilder {
                 .into(),
             ..FactsBuilder::default()
         };
-        builder.enter_module(module_path);
+        builder.enter_module(&Name::from(module_path));
         builder
     }
 
-    pub fn enter_module(&mut self, module: &str) {
-        self.scopes.entry(Name::from(module)).or_default();
-        if !self.modules.iter().any(|m| m.path == module) {
+    pub fn enter_module(&mut self, module: &Name) {
+        self.scopes.entry(module.clone()).or_default();
+        if !self.modules.iter().any(|m| m.path == *module) {
             self.modules.push(ModuleFacts {
-                path: Name::from(module),
+                path: module.clone(),
                 ..ModuleFacts::default()
             });
         }
     }
 
-    pub fn item(&mut self, module: &str, name: Name) {
+    pub fn item(&mut self, module: &Name, name: Name) {
         match self.scopes.get_mut(module) {
             Some(scope) => {
                 scope.items.insert(name);
@@ -110,38 +110,38 @@ impl FactsBuilder {
             None => {
                 let mut scope = Scope::default();
                 scope.items.insert(name);
-                self.scopes.insert(Name::from(module), scope);
+                self.scopes.insert(module.clone(), scope);
             }
         }
     }
 
     /// A `use` leaf: `name` is the imported name (`None` for `_`), `glob` for `*`.
-    pub fn import(&mut self, module: &str, path: RawPath, name: Option<Name>, public: bool) {
+    pub fn import(&mut self, module: &Name, path: RawPath, name: Option<Name>, public: bool) {
         match name {
             Some(name) => {
                 if public {
                     self.reexports
-                        .push((Name::from(module), name.clone(), path.clone()));
+                        .push((module.clone(), name.clone(), path.clone()));
                 }
                 self.scopes
-                    .entry(Name::from(module))
+                    .entry(module.clone())
                     .or_default()
                     .imports
                     .insert(name, path);
             }
-            None if public => self.glob_reexports.push((Name::from(module), path)),
+            None if public => self.glob_reexports.push((module.clone(), path)),
             None => {}
         }
     }
 
-    pub fn reference(&mut self, module: &str, path: RawPath, span: Span, kind: RefKind) {
+    pub fn reference(&mut self, module: &Name, path: RawPath, span: Span, kind: RefKind) {
         let group = match kind {
             // The leaves of one `use` item come one after another and share its start.
             RefKind::Use => match self.pending.last() {
                 Some(last)
                     if last.kind == RefKind::Use
                         && last.span.start == span.start
-                        && last.module == module =>
+                        && last.module == *module =>
                 {
                     last.group
                 }
@@ -150,7 +150,7 @@ impl FactsBuilder {
             RefKind::Path => self.group,
         };
         self.pending.push(Pending {
-            module: Name::from(module),
+            module: module.clone(),
             path,
             span,
             kind,
@@ -191,7 +191,7 @@ impl FactsBuilder {
     /// `extern crate x;`, `extern crate x as y;`, `extern crate self as y;`: the item
     /// names crate `x` (a reference, reported here), and `y` stands for it in this
     /// module (and, at a crate root, in the whole crate: the workspace view knows).
-    pub fn extern_crate(&mut self, module: &str, item: &syn::ItemExternCrate) {
+    pub fn extern_crate(&mut self, module: &Name, item: &syn::ItemExternCrate) {
         let ident = ident_name(&item.ident);
         let is_self = ident == "self";
         let Some(name) = item
@@ -226,7 +226,7 @@ impl FactsBuilder {
             };
             let group = Some(self.new_group());
             self.pending.push(Pending {
-                module: Name::from(module),
+                module: module.clone(),
                 path: path.clone(),
                 span: span::between(item.extern_token.span, end),
                 kind: RefKind::Use,
@@ -236,7 +236,7 @@ impl FactsBuilder {
             (ident, path)
         };
         self.enter_module(module);
-        if let Some(m) = self.modules.iter_mut().find(|m| m.path == module) {
+        if let Some(m) = self.modules.iter_mut().find(|m| m.path == *module) {
             m.extern_crates.push((name.clone(), krate));
         }
         if is_self {
@@ -248,7 +248,7 @@ impl FactsBuilder {
     }
 
     /// A macro item: a `#[macro_export] macro_rules!` lives at the crate root.
-    pub fn item_macro(&mut self, module: &str, item: &syn::ItemMacro) {
+    pub fn item_macro(&mut self, module: &Name, item: &syn::ItemMacro) {
         let Some(ident) = &item.ident else {
             return;
         };
@@ -257,20 +257,20 @@ impl FactsBuilder {
         }
         let name = ident_name(ident);
         self.enter_module(module);
-        if let Some(m) = self.modules.iter_mut().find(|m| m.path == module) {
+        if let Some(m) = self.modules.iter_mut().find(|m| m.path == *module) {
             if !m.exported_macros.contains(&name) {
                 m.exported_macros.push(name);
             }
         }
     }
 
-    pub fn deserialize_type(&mut self, module: &str, path: RawPath) {
-        self.deserialize.push((Name::from(module), path));
+    pub fn deserialize_type(&mut self, module: &Name, path: RawPath) {
+        self.deserialize.push((module.clone(), path));
     }
 
-    pub fn public_fn(&mut self, module: &str, name: Name, params: Vec<(RawPath, Span, u32)>) {
+    pub fn public_fn(&mut self, module: &Name, name: Name, params: Vec<(RawPath, Span, u32)>) {
         self.fns.push(PendingFn {
-            module: Name::from(module),
+            module: module.clone(),
             name,
             params,
         });
@@ -310,14 +310,14 @@ impl FactsBuilder {
         }
         for (module, name, path) in std::mem::take(&mut self.reexports) {
             if let Some((target, _)) = self.resolve(&module, &path) {
-                if let Some(m) = self.modules.iter_mut().find(|m| m.path == module) {
+                if let Some(m) = self.modules.iter_mut().find(|m| m.path == *module) {
                     m.reexports.push((name, target));
                 }
             }
         }
         for (module, path) in std::mem::take(&mut self.glob_reexports) {
             if let Some((target, _)) = self.resolve(&module, &path) {
-                if let Some(m) = self.modules.iter_mut().find(|m| m.path == module) {
+                if let Some(m) = self.modules.iter_mut().find(|m| m.path == *module) {
                     m.glob_reexports.push(target);
                 }
             }
