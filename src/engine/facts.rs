@@ -310,14 +310,14 @@ impl FactsBuilder {
         }
         for (module, name, path) in std::mem::take(&mut self.reexports) {
             if let Some((target, _)) = self.resolve(&module, &path) {
-                if let Some(m) = self.modules.iter_mut().find(|m| m.path == *module) {
+                if let Some(m) = self.modules.iter_mut().find(|m| m.path == module) {
                     m.reexports.push((name, target));
                 }
             }
         }
         for (module, path) in std::mem::take(&mut self.glob_reexports) {
             if let Some((target, _)) = self.resolve(&module, &path) {
-                if let Some(m) = self.modules.iter_mut().find(|m| m.path == *module) {
+                if let Some(m) = self.modules.iter_mut().find(|m| m.path == module) {
                     m.glob_reexports.push(target);
                 }
             }
