@@ -216,6 +216,20 @@ pub fn result_bytes(result: &FileResult) -> Option<Vec<u8>> {
     postcard::to_stdvec(result).ok()
 }
 
+/// The result a cache entry stores.
+pub fn result_of(bytes: &[u8]) -> Option<FileResult> {
+    postcard::from_bytes(bytes).ok()
+}
+
+/// A file's encoded result, as the cache will write it back: fresh from this
+/// run, or still where the last run's cache file (which [`FileCache`] holds)
+/// has it, so that a warm run copies none of the tens of megabytes it read.
+#[derive(Debug)]
+pub enum Encoded {
+    Fresh(Vec<u8>),
+    Stored(std::ops::Range<usize>),
+}
+
 /// The per-file results of the last run, one entry per file path, and what this
 /// run adds. Lookups take an entry out; [`FileCache::save`] writes back what this
 /// run used and whatever it did not visit whose file still exists.
@@ -227,7 +241,7 @@ pub struct FileCache {
     /// targets reach as different modules has an entry for each.
     old: Mutex<HashMap<(PathBuf, u128), std::ops::Range<usize>>>,
     /// Results of files the walk reached twice (see [`FileCache::keep`]).
-    extra: Mutex<Vec<(PathBuf, u128, Vec<u8>)>>,
+    extra: Mutex<Vec<(PathBuf, u128, Encoded)>>,
     changed: Mutex<bool>,
 }
 
@@ -276,7 +290,7 @@ impl FileCache {
 
     /// The cached result of `path` and its bytes, when its key matches; a miss
     /// marks the cache as needing a write.
-    pub fn take(&self, path: &Path, key: u128) -> Option<(FileResult, Vec<u8>)> {
+    pub fn take(&self, path: &Path, key: u128) -> Option<(FileResult, Encoded)> {
         self.store.as_ref()?;
         let entry = self
             .old
@@ -284,9 +298,8 @@ impl FileCache {
             .unwrap_or_else(PoisonError::into_inner)
             .remove(&(path.to_path_buf(), key));
         let hit = entry.and_then(|range| {
-            let bytes = self.bytes.get(range)?;
-            let result = postcard::from_bytes(bytes).ok()?;
-            Some((result, bytes.to_vec()))
+            let result = postcard::from_bytes(self.bytes.get(range.clone())?).ok()?;
+            Some((result, Encoded::Stored(range)))
         });
         if hit.is_none() {
             *self.changed.lock().unwrap_or_else(PoisonError::into_inner) = true;
@@ -296,7 +309,7 @@ impl FileCache {
 
     /// Keeps the result of a file the walk reached a second time, as another target's
     /// module: the report shows the first, but the next run asks for both.
-    pub fn keep(&self, path: PathBuf, key: u128, bytes: Vec<u8>) {
+    pub fn keep(&self, path: PathBuf, key: u128, bytes: Encoded) {
         if self.store.is_some() {
             self.extra
                 .lock()
@@ -309,7 +322,7 @@ impl FileCache {
     /// the entries it did not visit whose files still exist.
     pub fn save<'a>(
         self,
-        used: impl Iterator<Item = (&'a Path, u128, &'a [u8])>,
+        used: impl Iterator<Item = (&'a Path, u128, &'a Encoded)>,
     ) -> Result<(), CacheError> {
         let Some(store) = self.store else {
             return Ok(());
@@ -328,13 +341,13 @@ impl FileCache {
             .into_inner()
             .unwrap_or_else(PoisonError::into_inner);
         let mut entries: Vec<EntryRef<'_>> = used
-            .map(|(path, key, result)| EntryRef { path, key, result })
-            .chain(extra.iter().map(|(path, key, result)| EntryRef {
-                path,
-                key: *key,
-                result,
-            }))
+            .filter_map(|(path, key, encoded)| entry_ref(&bytes, path, key, encoded))
             .collect();
+        entries.extend(
+            extra
+                .iter()
+                .filter_map(|(path, key, encoded)| entry_ref(&bytes, path, *key, encoded)),
+        );
         let visited: HashSet<&Path> = entries.iter().map(|e| e.path).collect();
         // What the last run stored and this one did not use: files this run did not
         // visit keep their entries while they exist; other versions of visited files
@@ -362,6 +375,21 @@ impl FileCache {
         entries.dedup_by(|a, b| (a.path, a.key) == (b.path, b.key));
         store.write(FILES, &entries)
     }
+}
+
+/// The entry `save` writes for a file's encoded result (`bytes`: the last run's
+/// cache file, where a [`Encoded::Stored`] result still is).
+fn entry_ref<'b>(
+    bytes: &'b [u8],
+    path: &'b Path,
+    key: u128,
+    encoded: &'b Encoded,
+) -> Option<EntryRef<'b>> {
+    let result = match encoded {
+        Encoded::Fresh(fresh) => fresh.as_slice(),
+        Encoded::Stored(range) => bytes.get(range.clone())?,
+    };
+    Some(EntryRef { path, key, result })
 }
 
 #[cfg(test)]

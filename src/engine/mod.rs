@@ -428,8 +428,8 @@ fn check_one(
     let report = std::thread::scope(|scope| {
         let saving = scope.spawn(|| {
             cache.save(walked.iter().filter_map(|w| {
-                let (key, bytes) = w.cached.as_ref()?;
-                Some((w.canonical.as_path(), *key, bytes.as_slice()))
+                let (key, encoded) = w.cached.as_ref()?;
+                Some((w.canonical.as_path(), *key, encoded))
             }))
         });
         // What is reported: files not excluded by `scope.exclude`, and in FILES mode

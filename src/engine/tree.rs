@@ -18,7 +18,7 @@ use std::sync::{Arc, Mutex, OnceLock, PoisonError};
 
 use crate::api::{Pos, RuleId, Site, Span};
 use crate::engine::analyze::{analyze, tool_site, FileInput, FileResult, ModDecl};
-use crate::engine::cache::{self, FileCache};
+use crate::engine::cache::{self, Encoded, FileCache};
 use crate::engine::guard;
 use crate::engine::lint_attrs::LintAttr;
 use crate::engine::model::{normalize, Package, Workspace};
@@ -59,10 +59,13 @@ pub struct Walked {
     /// The text, when it could be read as UTF-8.
     pub text: Option<Arc<String>>,
     pub result: FileResult,
-    /// The cache key of `result` and its bytes for the cache; `None` when it must
-    /// not be cached (the file could not be read, the tool failed on it, or there
-    /// is no cache).
-    pub cached: Option<(u128, Vec<u8>)>,
+    /// The cache key of `result` and its encoding (kept with or without a cache,
+    /// see `encoded_only`); `None` when it must not be cached (the file could not
+    /// be read, or the tool failed on it).
+    pub cached: Option<(u128, Encoded)>,
+    /// `result` was dropped once encoded and is decoded from `cached` when the
+    /// walk ends ([`decode_kept`]).
+    encoded_only: bool,
     /// Sites the walk itself found: `mod` declarations whose file is missing, or
     /// is the file of an enclosing module (a `#[path]` or symlink cycle).
     pub missing: Vec<Site>,
@@ -216,6 +219,23 @@ pub fn release(files: Vec<Walked>) {
     }
 }
 
+/// Decodes the results the walk kept only encoded, in parallel, after every
+/// syntax tree is gone: they are allocated together, as a warm run's are.
+fn decode_kept(files: &mut [Walked]) {
+    use rayon::prelude::*;
+    files
+        .par_iter_mut()
+        .filter(|w| w.encoded_only)
+        .for_each(|w| {
+            w.encoded_only = false;
+            if let Some((_, Encoded::Fresh(bytes))) = &w.cached {
+                w.result = cache::result_of(bytes).unwrap_or_else(|| {
+                    FileResult::internal_error(&w.module, "its result did not decode")
+                });
+            }
+        });
+}
+
 fn run_jobs(roots: Vec<Job>, walk: &Walk<'_>, follow: bool) -> Result<Vec<Walked>, ThreadsError> {
     let pool = pool()?;
     let shared = Shared {
@@ -234,6 +254,7 @@ fn run_jobs(roots: Vec<Job>, walk: &Walk<'_>, follow: bool) -> Result<Vec<Walked
         .done
         .into_inner()
         .unwrap_or_else(PoisonError::into_inner);
+    pool.install(|| decode_kept(&mut files));
     // One entry per real file: the first target (in metadata order) owns it, as its
     // shallowest module, then the first by path. The others' results stay in the
     // cache, which they ask for next time.
@@ -276,7 +297,7 @@ fn process<'s>(scope: &rayon::Scope<'s>, mut job: Job, shared: &'s Shared<'s>, f
         return;
     }
     let walk = shared.walk;
-    let (text, result, cached) = analyze_file(&job, &canonical, walk);
+    let (text, mut result, cached) = analyze_file(&job, &canonical, walk);
     let mut missing = Vec::new();
     if follow && !result.mods.is_empty() {
         let here = Arc::new(Ancestor {
@@ -302,6 +323,14 @@ fn process<'s>(scope: &rayon::Scope<'s>, mut job: Job, shared: &'s Shared<'s>, f
             scope.spawn(move |scope| process(scope, child, shared, follow));
         }
     }
+    // A fresh result is kept only as its encoding until the walk ends: a few
+    // blocks where the result is thousands of small ones, which would lie among
+    // the blocks of the syntax trees still to come and leave them in memory out
+    // of the cache (README, Speed).
+    let encoded_only = matches!(cached, Some((_, Encoded::Fresh(_))));
+    if encoded_only {
+        result = FileResult::default();
+    }
     shared
         .done
         .lock()
@@ -316,12 +345,13 @@ fn process<'s>(scope: &rayon::Scope<'s>, mut job: Job, shared: &'s Shared<'s>, f
             text,
             result,
             cached,
+            encoded_only,
             missing,
             inherited: job.inherited,
         });
 }
 
-type Analyzed = (Option<Arc<String>>, FileResult, Option<(u128, Vec<u8>)>);
+type Analyzed = (Option<Arc<String>>, FileResult, Option<(u128, Encoded)>);
 
 /// Reads a file and analyzes it (or takes its result from the cache), behind the
 /// panic boundary. Fresh results are encoded for the cache here, in parallel.
@@ -384,12 +414,8 @@ fn analyze_file(job: &Job, canonical: &Path, walk: &Walk<'_>) -> Analyzed {
         analyze(&text, &input)
     }) {
         Ok(result) => {
-            let cached = walk
-                .cache
-                .is_enabled()
-                .then(|| cache::result_bytes(&result))
-                .flatten()
-                .map(|bytes| (key, bytes));
+            // Encoded with or without a cache: the walk keeps the encoding.
+            let cached = cache::result_bytes(&result).map(|bytes| (key, Encoded::Fresh(bytes)));
             (Some(text), result, cached)
         }
         Err(message) => (
