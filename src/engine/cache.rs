@@ -288,8 +288,8 @@ impl FileCache {
         })
     }
 
-    /// The cached result of `path` and its bytes, when its key matches; a miss
-    /// marks the cache as needing a write.
+    /// The cached result of `path` and where its bytes are, when its key matches;
+    /// a miss marks the cache as needing a write.
     pub fn take(&self, path: &Path, key: u128) -> Option<(FileResult, Encoded)> {
         self.store.as_ref()?;
         let entry = self
@@ -298,7 +298,7 @@ impl FileCache {
             .unwrap_or_else(PoisonError::into_inner)
             .remove(&(path.to_path_buf(), key));
         let hit = entry.and_then(|range| {
-            let result = postcard::from_bytes(self.bytes.get(range.clone())?).ok()?;
+            let result = result_of(self.bytes.get(range.clone())?)?;
             Some((result, Encoded::Stored(range)))
         });
         if hit.is_none() {
@@ -309,12 +309,12 @@ impl FileCache {
 
     /// Keeps the result of a file the walk reached a second time, as another target's
     /// module: the report shows the first, but the next run asks for both.
-    pub fn keep(&self, path: PathBuf, key: u128, bytes: Encoded) {
+    pub fn keep(&self, path: PathBuf, key: u128, encoded: Encoded) {
         if self.store.is_some() {
             self.extra
                 .lock()
                 .unwrap_or_else(PoisonError::into_inner)
-                .push((path, key, bytes));
+                .push((path, key, encoded));
         }
     }
 

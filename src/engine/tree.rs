@@ -59,13 +59,11 @@ pub struct Walked {
     /// The text, when it could be read as UTF-8.
     pub text: Option<Arc<String>>,
     pub result: FileResult,
-    /// The cache key of `result` and its encoding (kept with or without a cache,
-    /// see `encoded_only`); `None` when it must not be cached (the file could not
-    /// be read, or the tool failed on it).
+    /// The cache key of `result` and its encoding, kept with or without a cache (a
+    /// fresh result is kept only so until the walk ends: [`decode_kept`]); `None`
+    /// when it must not be cached (the file could not be read, or the tool failed
+    /// on it).
     pub cached: Option<(u128, Encoded)>,
-    /// `result` was dropped once encoded and is decoded from `cached` when the
-    /// walk ends ([`decode_kept`]).
-    encoded_only: bool,
     /// Sites the walk itself found: `mod` declarations whose file is missing, or
     /// is the file of an enclosing module (a `#[path]` or symlink cycle).
     pub missing: Vec<Site>,
@@ -219,21 +217,17 @@ pub fn release(files: Vec<Walked>) {
     }
 }
 
-/// Decodes the results the walk kept only encoded, in parallel, after every
-/// syntax tree is gone: they are allocated together, as a warm run's are.
+/// Decodes the fresh results, which the walk kept only encoded, in parallel once
+/// every syntax tree is gone: they are allocated together, as a warm run's are.
 fn decode_kept(files: &mut [Walked]) {
     use rayon::prelude::*;
-    files
-        .par_iter_mut()
-        .filter(|w| w.encoded_only)
-        .for_each(|w| {
-            w.encoded_only = false;
-            if let Some((_, Encoded::Fresh(bytes))) = &w.cached {
-                w.result = cache::result_of(bytes).unwrap_or_else(|| {
-                    FileResult::internal_error(&w.module, "its result did not decode")
-                });
-            }
-        });
+    files.par_iter_mut().for_each(|w| {
+        if let Some((_, Encoded::Fresh(bytes))) = &w.cached {
+            w.result = cache::result_of(bytes).unwrap_or_else(|| {
+                FileResult::internal_error(&w.module, "its encoded result did not decode")
+            });
+        }
+    });
 }
 
 fn run_jobs(roots: Vec<Job>, walk: &Walk<'_>, follow: bool) -> Result<Vec<Walked>, ThreadsError> {
@@ -254,7 +248,6 @@ fn run_jobs(roots: Vec<Job>, walk: &Walk<'_>, follow: bool) -> Result<Vec<Walked
         .done
         .into_inner()
         .unwrap_or_else(PoisonError::into_inner);
-    pool.install(|| decode_kept(&mut files));
     // One entry per real file: the first target (in metadata order) owns it, as its
     // shallowest module, then the first by path. The others' results stay in the
     // cache, which they ask for next time.
@@ -276,6 +269,7 @@ fn run_jobs(roots: Vec<Job>, walk: &Walk<'_>, follow: bool) -> Result<Vec<Walked
         twice
     });
     files.sort_by(|a, b| a.path.cmp(&b.path));
+    pool.install(|| decode_kept(&mut files));
     Ok(files)
 }
 
@@ -327,8 +321,7 @@ fn process<'s>(scope: &rayon::Scope<'s>, mut job: Job, shared: &'s Shared<'s>, f
     // blocks where the result is thousands of small ones, which would lie among
     // the blocks of the syntax trees still to come and leave them in memory out
     // of the cache (README, Speed).
-    let encoded_only = matches!(cached, Some((_, Encoded::Fresh(_))));
-    if encoded_only {
+    if matches!(cached, Some((_, Encoded::Fresh(_)))) {
         result = FileResult::default();
     }
     shared
@@ -345,7 +338,6 @@ fn process<'s>(scope: &rayon::Scope<'s>, mut job: Job, shared: &'s Shared<'s>, f
             text,
             result,
             cached,
-            encoded_only,
             missing,
             inherited: job.inherited,
         });
